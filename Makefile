@@ -1,0 +1,51 @@
+# The README's commands. Only Python 3.11 is needed: the rest installs itself.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Settings for the test suite (a real run reads them from the environment or .env).
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DEBUG=False ALLOWED_HOSTS=localhost,127.0.0.1,testserver
+
+.PHONY: run test test-fast lint format messages install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: the site with the demo forum at http://127.0.0.1:8000 (SQLite, mail to the console)
+run: install
+	DEBUG=True $(BIN)/python manage.py migrate --noinput
+	DEBUG=True $(BIN)/python manage.py load_demo
+	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite (browser tests skip with a reason where Chromium is missing)
+test: install
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-fast: without the browser and slow tests
+test-fast: install
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python manage.py check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh locale/*/django.po from the code (needs GNU gettext) and compile them
+messages: install
+	DEBUG=True $(BIN)/python manage.py makemessages --no-obsolete --no-location -l ru -l be -i ".venv/*" -i "staticfiles/*"
+	DEBUG=True $(BIN)/python manage.py compilemessages -l ru -l be
+
+clean:
+	rm -rf $(VENV) staticfiles test_db.sqlite3*

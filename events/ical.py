@@ -1,0 +1,151 @@
+"""Calendar files (RFC 5545): objects in, bytes out.
+
+Nothing here reads the request or the database: callers pass the event, its
+sessions and the absolute address of the page. Output depends only on its
+inputs (DTSTAMP is the row's last change, not the clock), so the same data
+always gives the same bytes.
+"""
+
+from datetime import UTC, date
+from urllib.parse import urlencode
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from .localtime import as_zone, describe_range
+
+PRODID = "-//forum-site//Forum calendar//EN"
+# How often subscribed clients should fetch the feed again.
+REFRESH_INTERVAL = "PT1H"
+
+
+def _calendar(name, zone_key):
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", zone_key)
+    cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", REFRESH_INTERVAL)
+    return cal
+
+
+def _describe(*, start, end, zone, text, url):
+    parts = [describe_range(start, end, zone)]
+    if text:
+        parts.append(text)
+    parts.append(url)
+    return "\n\n".join(parts)
+
+
+def _vevent(*, item, summary, text, url, zone, location, cancelled=False, extra_description=""):
+    vevent = VEvent()
+    vevent.add("uid", str(item.uid))
+    vevent.add("dtstamp", item.updated_at.astimezone(UTC))
+    vevent.add("last-modified", item.updated_at.astimezone(UTC))
+    vevent.add("created", item.created_at.astimezone(UTC))
+    vevent.add("sequence", item.sequence)
+    vevent.add("dtstart", as_zone(item.start, zone))
+    vevent.add("dtend", as_zone(item.end, zone))
+    vevent.add("summary", summary)
+    description = _describe(start=item.start, end=item.end, zone=zone, text=text, url=url)
+    if extra_description:
+        description = f"{extra_description}\n\n{description}"
+    vevent.add("description", description)
+    vevent.add("url", url)
+    vevent.add("location", location)
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    return vevent
+
+
+def _location(event):
+    return event.stream_url or _("Online")
+
+
+def _finish(cal, event):
+    first = as_zone(event.start, event.zone).date()
+    cal.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(first.year + 2, 1, 1))
+    return cal.to_ical()
+
+
+def session_vevent(session, *, event, page_url):
+    summary = session.title
+    if session.is_cancelled:
+        summary = _("Cancelled: %(title)s") % {"title": session.title}
+    return _vevent(
+        item=session,
+        summary=summary,
+        text=f"{event.title}\n\n{session.description}".strip(),
+        url=f"{page_url}#session-{session.pk}",
+        zone=event.zone,
+        location=_location(event),
+        cancelled=session.is_cancelled,
+    )
+
+
+def event_vevent(event, *, page_url, extra_description=""):
+    return _vevent(
+        item=event,
+        summary=event.title,
+        text=event.tagline,
+        url=page_url,
+        zone=event.zone,
+        location=_location(event),
+        extra_description=extra_description,
+    )
+
+
+def event_calendar(event, sessions, *, page_url):
+    """The whole forum: one entry per session, or the event itself when it
+    has no programme yet."""
+    cal = _calendar(event.title, event.timezone)
+    sessions = list(sessions)
+    if sessions:
+        for session in sessions:
+            cal.add_component(session_vevent(session, event=event, page_url=page_url))
+    else:
+        cal.add_component(event_vevent(event, page_url=page_url))
+    return _finish(cal, event)
+
+
+def session_calendar(session, *, event, page_url):
+    cal = _calendar(f"{event.title}: {session.title}", event.timezone)
+    cal.add_component(session_vevent(session, event=event, page_url=page_url))
+    return _finish(cal, event)
+
+
+def _utc_stamp(value):
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(*, title, start, end, details, zone_key):
+    query = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": title,
+            "dates": f"{_utc_stamp(start)}/{_utc_stamp(end)}",
+            "details": details,
+            "ctz": zone_key,
+            "hl": get_language() or "en",
+        }
+    )
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_calendar_url(*, title, start, end, details):
+    query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": start.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "enddt": end.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "body": details,
+        }
+    )
+    return f"https://outlook.live.com/calendar/0/action/compose?{query}"

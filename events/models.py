@@ -1,0 +1,279 @@
+import re
+import uuid
+import zoneinfo
+from urllib.parse import parse_qs, urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TRANSLATED_LANGUAGES = ("en", "ru", "be")
+
+
+def _validate_timezone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
+
+
+def _scheduling_values(obj, names):
+    values = []
+    for name in names:
+        if name == "title":
+            values.extend(getattr(obj, f"title_{code}", None) for code in TRANSLATED_LANGUAGES)
+        else:
+            values.append(getattr(obj, name))
+    return values
+
+
+class ScheduledMixin(models.Model):
+    """Stable calendar identity (UID) and a SEQUENCE that grows with each
+    change a calendar client must notice. Keeping the row consistent is all
+    `save()` does here."""
+
+    # A change to one of these must reach calendars that already hold the
+    # item, so it bumps the SEQUENCE (RFC 5545, 3.8.7.4).
+    SCHEDULING_FIELDS = ("start", "end", "title")
+
+    uid = models.UUIDField(_("calendar identifier"), default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            old = type(self).objects.filter(pk=self.pk).first()
+            if old is not None and _scheduling_values(old, self.SCHEDULING_FIELDS) != _scheduling_values(
+                self, self.SCHEDULING_FIELDS
+            ):
+                self.sequence = old.sequence + 1
+                if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The end must be after the start.")})
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def featured(self, now=None):
+        """The event a visitor most likely came for: live now, else the next
+        to start, else the one that ended last."""
+        now = now or timezone.now()
+        published = self.published()
+        return (
+            published.filter(start__lte=now, end__gt=now).order_by("start").first()
+            or published.filter(start__gt=now).order_by("start").first()
+            or published.filter(end__lte=now).order_by("-end").first()
+        )
+
+
+class Event(ScheduledMixin):
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("Upcoming")
+        LIVE = "live", _("Live now")
+        ENDED = "ended", _("Ended")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("The address of the page: letters, digits and hyphens.")
+    )
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    participants = models.TextField(_("who takes part"), blank=True)
+    languages_note = models.CharField(
+        _("languages"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: Russian and English on Zoom, the original language on YouTube."),
+    )
+    start = models.DateTimeField(_("start"), help_text=_("Entered in the site's time zone (Europe/Minsk)."))
+    end = models.DateTimeField(_("end"), help_text=_("Entered in the site's time zone (Europe/Minsk)."))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Minsk",
+        validators=[_validate_timezone],
+        help_text=_("The zone in which the page shows times, e.g. Europe/Minsk."),
+    )
+    stream_url = models.URLField(
+        _("YouTube stream"),
+        blank=True,
+        help_text=_("A YouTube video or live address; shown as a link, embedded only when a visitor asks."),
+    )
+    facebook_url = models.URLField(_("Facebook event"), blank=True)
+    recording_url = models.URLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
+    is_published = models.BooleanField(_("published"), default=False)
+    organisations = models.ManyToManyField(
+        "Organisation", through="EventOrganisation", related_name="events", verbose_name=_("organisations"), blank=True
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="event_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def get_calendar_url(self):
+        return reverse("events:calendar", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def state(self, now=None):
+        now = now or timezone.now()
+        if now < self.start:
+            return self.State.UPCOMING
+        if now < self.end:
+            return self.State.LIVE
+        return self.State.ENDED
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+    @property
+    def stream_embed_url(self):
+        return youtube_embed_url(self.stream_url)
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Session(ScheduledMixin):
+    SCHEDULING_FIELDS = ("start", "end", "title", "is_cancelled")
+
+    class Language(models.TextChoices):
+        BELARUSIAN = "be", _("Belarusian")
+        RUSSIAN = "ru", _("Russian")
+        ENGLISH = "en", _("English")
+        SEVERAL = "multi", _("Several languages")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.RUSSIAN)
+    speakers = models.ManyToManyField(Speaker, related_name="sessions", verbose_name=_("speakers"), blank=True)
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="session_end_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.event.get_absolute_url()}#session-{self.pk}"
+
+    def get_calendar_url(self):
+        return reverse("events:session_calendar", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def duration(self):
+        return self.end - self.start
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EventOrganisation(models.Model):
+    """An organisation's role in one event: the same organisation can organise
+    one forum and support the next."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Organiser")
+        SUPPORTER = "supporter", _("Supporter")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="event_organisations", verbose_name=_("event")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="event_roles", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ORGANISER)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation of the event")
+        verbose_name_plural = _("organisations of the event")
+        ordering = ["event", "role", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organisation"], name="one_role_per_organisation_and_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+
+
+def youtube_embed_url(url):
+    """The privacy-enhanced embed address for a YouTube video or live link,
+    or "" when the link is not one we can embed (a channel page, say)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    video_id = ""
+    if host == "youtu.be":
+        video_id = parts.path.strip("/").split("/")[0]
+    elif host in {"youtube.com", "youtube-nocookie.com"}:
+        segments = [s for s in parts.path.split("/") if s]
+        if segments[:1] == ["watch"]:
+            video_id = parse_qs(parts.query).get("v", [""])[0]
+        elif len(segments) >= 2 and segments[0] in {"live", "embed", "shorts"}:
+            video_id = segments[1]
+    if not _YOUTUBE_ID.match(video_id):
+        return ""
+    return f"https://www.youtube-nocookie.com/embed/{video_id}"

@@ -1,0 +1,34 @@
+"""Machine-readable descriptions of a page (schema.org JSON-LD)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+# As json_script does: no text in the data can close the <script> element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _organisation(org):
+    data = {"@type": "Organization", "name": org.name}
+    if org.url:
+        data["url"] = org.url
+    return data
+
+
+def event_jsonld(event, *, page_url, organisers=()):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.tagline or event.description[:300],
+        "startDate": event.start.astimezone(event.zone).isoformat(),
+        "endDate": event.end.astimezone(event.zone).isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
+        "location": {"@type": "VirtualLocation", "url": event.stream_url or page_url},
+        "url": page_url,
+    }
+    if organisers:
+        data["organizer"] = [_organisation(org) for org in organisers]
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308

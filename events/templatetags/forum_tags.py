@@ -1,0 +1,81 @@
+import re
+from datetime import UTC
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from ..localtime import describe_range, describe_times, utc_offset, zone_name
+
+register = template.Library()
+
+_LANGUAGE_PREFIX = re.compile(r"^/({})(/|$)".format("|".join(code for code, _ in settings.LANGUAGES)))
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """This page in every language: [(code, name, absolute url)], for the
+    switcher and the hreflang links."""
+    request = context["request"]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": request.build_absolute_uri(translate_url(request.path, code)),
+            "current": code == get_language(),
+        }
+        for code, name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def x_default_url(context):
+    """The page without a language prefix: it redirects by Accept-Language."""
+    request = context["request"]
+    return request.build_absolute_uri(_LANGUAGE_PREFIX.sub("/", request.path, count=1))
+
+
+@register.simple_tag
+def time_range(start, end, zone):
+    return describe_range(start, end, zone)
+
+
+@register.simple_tag
+def session_times(start, end, zone):
+    return describe_times(start, end, zone)
+
+
+@register.simple_tag
+def zone_offset(value, zone):
+    return utc_offset(value, zone)
+
+
+@register.simple_tag
+def zone_label(zone):
+    return zone_name(zone)
+
+
+@register.filter
+def fallback_lang(obj, field):
+    """'en' when the text shown for `field` is the English fallback because
+    the current language's translation is empty; '' otherwise."""
+    code = get_language()
+    if code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return ""
+    own = getattr(obj, f"{field}_{code}", None)
+    return "" if own else settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
+@register.filter
+def utc_iso(value):
+    """An instant as machine-readable UTC, for <time datetime> and scripts."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "be": "be_BY"}
+
+
+@register.filter
+def og_locale(code):
+    return _OG_LOCALES.get(code, code)

@@ -1,0 +1,76 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import ical
+from .localtime import describe_range, group_by_day
+from .models import Event, EventOrganisation
+from .seo import event_jsonld
+
+
+class CalendarResponse(HttpResponse):
+    def __init__(self, content, *, filename, **kwargs):
+        super().__init__(content, content_type="text/calendar; charset=utf-8", **kwargs)
+        self["Content-Disposition"] = f'attachment; filename="{filename}"'
+
+
+def _published_event(slug):
+    return get_object_or_404(Event.objects.published(), slug=slug)
+
+
+@require_safe
+def home(request):
+    featured = Event.objects.featured()
+    others = Event.objects.published().exclude(pk=getattr(featured, "pk", None)).order_by("-start")
+    return render(request, "events/home.html", {"featured": featured, "others": others})
+
+
+@require_safe
+def event_detail(request, slug):
+    event = _published_event(slug)
+    sessions = event.sessions.prefetch_related("speakers")
+    roles = EventOrganisation.objects.filter(event=event).select_related("organisation")
+    page_url = request.build_absolute_uri(event.get_absolute_url())
+    calendar_url = request.build_absolute_uri(event.get_calendar_url())
+    when = describe_range(event.start, event.end, event.zone)
+    details = f"{event.tagline}\n\n{when}\n\n{page_url}".strip()
+    organisers = [r.organisation for r in roles if r.role == EventOrganisation.Role.ORGANISER]
+    context = {
+        "event": event,
+        "state": event.state(),
+        "days": group_by_day(sessions, event.zone),
+        "organisers": organisers,
+        "supporters": [r.organisation for r in roles if r.role == EventOrganisation.Role.SUPPORTER],
+        "when": when,
+        "page_url": page_url,
+        "calendar_url": calendar_url,
+        "webcal_url": calendar_url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1),
+        "google_url": ical.google_calendar_url(
+            title=event.title, start=event.start, end=event.end, details=details, zone_key=event.timezone
+        ),
+        "outlook_url": ical.outlook_calendar_url(title=event.title, start=event.start, end=event.end, details=details),
+        "jsonld": event_jsonld(event, page_url=page_url, organisers=organisers),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@require_safe
+def event_calendar(request, slug):
+    event = _published_event(slug)
+    page_url = request.build_absolute_uri(event.get_absolute_url())
+    content = ical.event_calendar(event, event.sessions.all(), page_url=page_url)
+    return CalendarResponse(content, filename=f"{event.slug}.ics")
+
+
+@require_safe
+def session_calendar(request, slug, pk):
+    event = _published_event(slug)
+    session = get_object_or_404(event.sessions, pk=pk)
+    page_url = request.build_absolute_uri(event.get_absolute_url())
+    content = ical.session_calendar(session, event=event, page_url=page_url)
+    return CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
+
+
+@require_safe
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

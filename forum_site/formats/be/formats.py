@@ -1,0 +1,6 @@
+# Django ships no Belarusian formats; "24 чэрвеня 2021 г." with genitive month names (E).
+DATE_FORMAT = "j E Y г."
+DATETIME_FORMAT = "j E Y г., H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d.m.Y"
+FIRST_DAY_OF_WEEK = 1

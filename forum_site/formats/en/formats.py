@@ -1,0 +1,5 @@
+# British-style dates for the English pages: "24 June 2021".
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+TIME_FORMAT = "H:i"
+SHORT_DATE_FORMAT = "d/m/Y"

@@ -1,0 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+from events.sitemaps import EventSitemap, HomeSitemap
+from events.views import robots_txt
+
+sitemaps = {"home": HomeSitemap, "events": EventSitemap}
+
+urlpatterns = [
+    # The switcher posts here. Its only effect is a language cookie and a
+    # redirect to a page on this site (Django checks `next`), so it takes no
+    # CSRF token: a token would set a cookie for every reader and make every
+    # public page uncacheable, for no protection worth having.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("events.urls")),
+)

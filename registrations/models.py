@@ -1,0 +1,1 @@
+# Media accreditation and Declaration signatures live here (issues to come).

@@ -1,0 +1,59 @@
+"""Small factories for the tests: plain functions with sensible defaults."""
+
+import itertools
+import zoneinfo
+from datetime import datetime, timedelta
+
+from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+
+MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
+_counter = itertools.count(1)
+
+
+def make_event(**values):
+    n = next(_counter)
+    start = values.pop("start", datetime(2021, 6, 24, 16, 0, tzinfo=MINSK))
+    defaults = {
+        "title_en": f"Forum {n}",
+        "title_ru": f"Форум {n}",
+        "title_be": f"Форум {n} (be)",
+        "slug": f"forum-{n}",
+        "start": start,
+        "end": start + timedelta(hours=3),
+        "is_published": True,
+    }
+    defaults.update(values)
+    return Event.objects.create(**defaults)
+
+
+def make_speaker(**values):
+    n = next(_counter)
+    defaults = {"name_en": f"Speaker {n}", "name_ru": f"Докладчик {n}", "affiliation_en": f"Organisation {n}"}
+    defaults.update(values)
+    return Speaker.objects.create(**defaults)
+
+
+def make_session(event, *, speakers=(), **values):
+    n = next(_counter)
+    start = values.pop("start", event.start)
+    defaults = {
+        "event": event,
+        "title_en": f"Session {n}",
+        "title_ru": f"Сессия {n}",
+        "start": start,
+        "end": start + timedelta(minutes=30),
+    }
+    defaults.update(values)
+    session = Session.objects.create(**defaults)
+    if speakers:
+        session.speakers.set(speakers)
+    return session
+
+
+def make_organisation(event, *, role=EventOrganisation.Role.ORGANISER, **values):
+    n = next(_counter)
+    defaults = {"name_en": f"Organisation {n}", "name_ru": f"Организация {n}"}
+    defaults.update(values)
+    organisation = Organisation.objects.create(**defaults)
+    EventOrganisation.objects.create(event=event, organisation=organisation, role=role)
+    return organisation
