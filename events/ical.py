@@ -6,7 +6,7 @@ inputs (DTSTAMP is the row's last change, not the clock), so the same data
 always gives the same bytes.
 """
 
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from urllib.parse import urlencode
 
 from django.utils.translation import get_language
@@ -18,7 +18,7 @@ from .localtime import as_zone, describe_range
 
 PRODID = "-//forum-site//Forum calendar//EN"
 # How often subscribed clients should fetch the feed again.
-REFRESH_INTERVAL = "PT1H"
+REFRESH_INTERVAL = timedelta(hours=1)
 
 
 def _calendar(name, zone_key):
@@ -30,7 +30,7 @@ def _calendar(name, zone_key):
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", zone_key)
     cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH_INTERVAL)
+    cal.add("x-published-ttl", "PT1H")
     return cal
 
 

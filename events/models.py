@@ -28,6 +28,14 @@ def _scheduling_values(obj, names):
     return values
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose form adds https:// (not http://) to a bare domain."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class ScheduledMixin(models.Model):
     """Stable calendar identity (UID) and a SEQUENCE that grows with each
     change a calendar client must notice. Keeping the row consistent is all
@@ -66,16 +74,17 @@ class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def featured(self, now=None):
-        """The event a visitor most likely came for: live now, else the next
-        to start, else the one that ended last."""
+    def featured_and_others(self, now=None):
+        """The event a visitor most likely came for (live now, else the next
+        to start, else the one that ended last) and the other published
+        events, newest first, from one query: there are only ever a few."""
         now = now or timezone.now()
-        published = self.published()
-        return (
-            published.filter(start__lte=now, end__gt=now).order_by("start").first()
-            or published.filter(start__gt=now).order_by("start").first()
-            or published.filter(end__lte=now).order_by("-end").first()
-        )
+        events = list(self.published().order_by("-start"))
+        live = [e for e in events if e.start <= now < e.end]
+        upcoming = sorted((e for e in events if e.start > now), key=lambda e: e.start)
+        ended = sorted((e for e in events if e.end <= now), key=lambda e: e.end, reverse=True)
+        featured = (live or upcoming or ended or [None])[0]
+        return featured, [e for e in events if e is not featured]
 
 
 class Event(ScheduledMixin):
@@ -107,13 +116,13 @@ class Event(ScheduledMixin):
         validators=[_validate_timezone],
         help_text=_("The zone in which the page shows times, e.g. Europe/Minsk."),
     )
-    stream_url = models.URLField(
+    stream_url = HttpsURLField(
         _("YouTube stream"),
         blank=True,
         help_text=_("A YouTube video or live address; shown as a link, embedded only when a visitor asks."),
     )
-    facebook_url = models.URLField(_("Facebook event"), blank=True)
-    recording_url = models.URLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
+    facebook_url = HttpsURLField(_("Facebook event"), blank=True)
+    recording_url = HttpsURLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
     is_published = models.BooleanField(_("published"), default=False)
     organisations = models.ManyToManyField(
         "Organisation", through="EventOrganisation", related_name="events", verbose_name=_("organisations"), blank=True
@@ -215,7 +224,7 @@ class Session(ScheduledMixin):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("website"), blank=True)
+    url = HttpsURLField(_("website"), blank=True)
 
     class Meta:
         verbose_name = _("organisation")

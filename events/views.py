@@ -20,8 +20,7 @@ def _published_event(slug):
 
 @require_safe
 def home(request):
-    featured = Event.objects.featured()
-    others = Event.objects.published().exclude(pk=getattr(featured, "pk", None)).order_by("-start")
+    featured, others = Event.objects.featured_and_others()
     return render(request, "events/home.html", {"featured": featured, "others": others})
 
 
