@@ -1,4 +1,5 @@
 import io
+import itertools
 from datetime import UTC, datetime
 
 import pytest
@@ -40,7 +41,7 @@ def test_demo_forum_is_on_24_june_2021_at_1600_minsk_time_in_three_languages(dem
     sessions = list(demo_event.sessions.all())
     assert len(sessions) >= 4
     assert sessions[0].start == demo_event.start
-    assert all(a.end <= b.start for a, b in zip(sessions, sessions[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(sessions))
     assert all(s.title_ru and s.title_be for s in sessions)
     roles = set(EventOrganisation.objects.filter(event=demo_event).values_list("role", flat=True))
     assert roles == {"organiser", "supporter"}
