@@ -45,7 +45,7 @@ format: install
 ## make messages: refresh locale/*/django.po from the code (needs GNU gettext) and compile them
 messages: install
 	DEBUG=True $(BIN)/python manage.py makemessages --no-obsolete --no-location -l ru -l be -i ".venv/*" -i "staticfiles/*"
-	DEBUG=True $(BIN)/python manage.py compilemessages -l ru -l be
+	DEBUG=True $(BIN)/python manage.py compilemessages -l ru -l be -i .venv -i staticfiles
 
 clean:
 	rm -rf $(VENV) staticfiles test_db.sqlite3*

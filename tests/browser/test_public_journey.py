@@ -35,7 +35,7 @@ def test_visitor_switches_to_russian_sees_local_time_and_loads_the_video(site_ur
     assert page.locator("iframe").count() == 0
 
     page.route("**/*", lambda route: route.abort() if "youtube" in route.request.url else route.continue_())
-    page.get_by_role("button", name="Смотреть видео на этой странице").click()
+    page.get_by_role("button", name="Воспроизвести видео на этой странице").click()
     frame = page.locator(".video-slot iframe")
     assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/abcDEF12345?autoplay=1"
     assert any(urlsplit(url).netloc == "www.youtube-nocookie.com" for url in page.requests)
