@@ -12,16 +12,45 @@
     }
   }
 
+  function supported(locale) {
+    try {
+      return !!locale && Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // Where the browser has no data for the page's language (Belarusian in
+  // many builds), numbers read the same in every language: 24.06.2021, 13:00.
+  function numeric(date, withDate) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      day: "2-digit", month: "2-digit", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    }).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    var time = parts.hour + ":" + parts.minute;
+    return withDate ? parts.day + "." + parts.month + "." + parts.year + ", " + time : time;
+  }
+
+  function sameDay(a, b) {
+    return numeric(a, true).slice(0, 10) === numeric(b, true).slice(0, 10);
+  }
+
   function formatRange(start, end) {
-    var dateOptions = { dateStyle: "long", timeStyle: "short" };
-    var fmt = new Intl.DateTimeFormat(lang, dateOptions);
-    var zoneName = new Intl.DateTimeFormat(lang, { timeZoneName: "shortOffset" })
+    var text;
+    if (supported(lang)) {
+      var fmt = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
+      text = end && fmt.formatRange ? fmt.formatRange(start, end) : fmt.format(start);
+    } else {
+      text = numeric(start, true);
+      if (end) text += "–" + numeric(end, !sameDay(start, end));
+    }
+    var offset = new Intl.DateTimeFormat("en-GB", { timeZoneName: "shortOffset" })
       .formatToParts(start)
       .filter(function (part) { return part.type === "timeZoneName"; })
       .map(function (part) { return part.value; })[0] || "";
-    var text = end && fmt.formatRange ? fmt.formatRange(start, end) : fmt.format(start);
-    var zone = visitorZone();
-    return text + (zone ? " (" + zone.replace(/_/g, " ") + ", " + zoneName + ")" : " (" + zoneName + ")");
+    var zone = visitorZone().replace(/_/g, " ");
+    return text + " (" + (zone ? zone + ", " : "") + offset + ")";
   }
 
   // Times in the visitor's own zone, next to the forum's own.
@@ -30,6 +59,8 @@
     Array.prototype.forEach.call(times, function (time) {
       var slot = time.nextElementSibling;
       if (!slot || !slot.classList.contains("local-time")) return;
+      // A visitor in the forum's own zone already reads their time.
+      if (time.getAttribute("data-zone") === visitorZone()) return;
       var start = new Date(time.getAttribute("datetime"));
       var endValue = time.getAttribute("data-end");
       var end = endValue ? new Date(endValue) : null;
