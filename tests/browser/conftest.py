@@ -28,9 +28,16 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+class _Server(ThreadedWSGIServer):
+    # Wait for every request thread on close: each closes its database
+    # connection when it ends, so the test database can be dropped.
+    daemon_threads = False
+    block_on_close = True
+
+
 @pytest.fixture
 def site_url(transactional_db):
-    server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
     server.set_app(WSGIHandler())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -49,33 +56,46 @@ def chromium_path():
     return str(CHROMIUM)
 
 
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls
-    # the test makes between steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+class _Browser:
+    """Starts Chromium on first use. Playwright's sync API runs an event loop
+    in this thread, after which Django refuses ORM calls here (rightly: they
+    would open a second connection): a test prepares its data first, then
+    opens pages."""
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    def __init__(self, executable_path):
+        self.executable_path = executable_path
+        self._playwright = None
+        self._browser = None
+        self.contexts = []
 
+    def new_page(self, *, locale="en-GB", timezone_id="Europe/Berlin", javascript=True):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
 
-@pytest.fixture
-def page_for(browser):
-    """A fresh page with a given language, time zone and record of every
-    request the page makes."""
-    contexts = []
-
-    def open_page(*, locale="en-GB", timezone_id="Europe/Berlin"):
-        context = browser.new_context(locale=locale, timezone_id=timezone_id)
-        contexts.append(context)
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=self.executable_path, headless=True, args=CHROMIUM_ARGS
+            )
+        context = self._browser.new_context(locale=locale, timezone_id=timezone_id, java_script_enabled=javascript)
+        self.contexts.append(context)
         page = context.new_page()
         page.requests = []
         page.on("request", lambda request: page.requests.append(request.url))
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
+
+
+@pytest.fixture
+def page_for(site_url, chromium_path):
+    """page_for(locale=..., timezone_id=..., javascript=...) opens a page in a
+    fresh context that records every request it makes. Depends on site_url so
+    the browser, and its keep-alive connections, close before the server."""
+    browser = _Browser(chromium_path)
+    yield browser.new_page
+    browser.close()

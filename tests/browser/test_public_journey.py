@@ -41,15 +41,14 @@ def test_visitor_switches_to_russian_sees_local_time_and_loads_the_video(site_ur
     assert any(urlsplit(url).netloc == "www.youtube-nocookie.com" for url in page.requests)
 
 
-def test_page_is_complete_without_javascript(site_url, browser, demo_event):
-    context = browser.new_context(java_script_enabled=False, locale="be-BY")
-    page = context.new_page()
+def test_page_is_complete_without_javascript(site_url, page_for, demo_event):
+    session_count = demo_event.sessions.count()
+    page = page_for(locale="be-BY", javascript=False)
     page.goto(f"{site_url}/be/events/new-belarus-against-torture/")
     assert page.locator("h1").inner_text() == "Новая Беларусь супраць катаванняў"
-    assert page.locator(".schedule-item").count() == demo_event.sessions.count()
+    assert page.locator(".schedule-item").count() == session_count
     assert page.locator(".local-time").first.is_hidden()
     # The switcher is a plain form: it works without scripts.
     page.get_by_role("button", name="English").click()
     page.wait_for_url(f"{site_url}/en/events/new-belarus-against-torture/")
     assert page.locator("h1").inner_text() == "New Belarus against Torture"
-    context.close()
