@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from .localtime import as_zone, describe_range
@@ -67,9 +67,9 @@ def _location(event):
     return event.stream_url or _("Online")
 
 
-def _finish(cal, event):
-    first = as_zone(event.start, event.zone).date()
-    cal.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(first.year + 2, 1, 1))
+def _finish(cal, *events):
+    years = [as_zone(event.start, event.zone).year for event in events] or [date.today().year]
+    cal.add_missing_timezones(first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1))
     return cal.to_ical()
 
 
@@ -149,3 +149,29 @@ def outlook_calendar_url(*, title, start, end, details):
         }
     )
     return f"https://outlook.live.com/calendar/0/action/compose?{query}"
+
+
+def event_invitation(event, *, page_url, private_text=""):
+    """One entry for the whole event, for one person: `private_text` (their
+    access to the meeting, say) opens the description."""
+    cal = _calendar(event.title, event.timezone)
+    cal.add_component(event_vevent(event, page_url=page_url, extra_description=private_text))
+    return _finish(cal, event)
+
+
+def attendee_calendar(entries, *, page_url_for):
+    """Staff's list of people for their own calendar: one entry per event,
+    with an ATTENDEE for each (event, name, email) given."""
+    cal = _calendar(_("Approved media"), "UTC")
+    events = {}
+    for event, name, email in entries:
+        if event.pk not in events:
+            events[event.pk] = (event, event_vevent(event, page_url=page_url_for(event)))
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["CN"] = vText(name)
+        attendee.params["ROLE"] = vText("NON-PARTICIPANT")
+        attendee.params["PARTSTAT"] = vText("ACCEPTED")
+        events[event.pk][1].add("attendee", attendee, encode=0)
+    for _event, vevent in events.values():
+        cal.add_component(vevent)
+    return _finish(cal, *(event for event, _vevent in events.values()))

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "events",
     "registrations",
 ]
@@ -150,9 +152,36 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Mail -------------------------------------------------------------------------
+# console:// in development; smtp+tls://user:password@host:587 in production.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="forum@localhost")
+# Failed mail is tried again after these delays (seconds), then left for staff.
+MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200])
+
+# --- Background tasks (mail) -------------------------------------------------------
+# The immediate backend sends mail within the request (development, tests).
+# Production: django_tasks_db.DatabaseBackend and `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")}}
+
+# --- Registrations -----------------------------------------------------------------
+# How long a confirmation link works, and a registrant's private status link.
+CONFIRMATION_LINK_MAX_AGE = env.int("CONFIRMATION_LINK_MAX_AGE", default=3 * 24 * 3600)
+STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=365 * 24 * 3600)
+# Per client address: (requests, seconds) for form submissions and confirmations.
+RATE_LIMIT_SUBMIT = tuple(env.list("RATE_LIMIT_SUBMIT", cast=int, default=[5, 600]))
+RATE_LIMIT_CONFIRM = tuple(env.list("RATE_LIMIT_CONFIRM", cast=int, default=[20, 600]))
+# Forms are small: a larger body is refused with 400 before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+
 # --- The site -----------------------------------------------------------------
 # Shown in the header and page titles; empty means the translated default.
 SITE_NAME = env.str("SITE_NAME", default="")
+# The public address, for links in mail (sent where there is no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Logging: one line per event, no personal data ------------------------------------------
 LOGGING = {

@@ -23,4 +23,5 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
+    path("", include("registrations.urls")),
 )

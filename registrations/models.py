@@ -1,1 +1,186 @@
-# Media accreditation and Declaration signatures live here (issues to come).
+"""Media accreditation (and, next, Declaration signatures): the most
+sensitive data the site holds. Nothing here is ever shown on a public page;
+`__str__` names no person, so admin logs and messages hold no personal data."""
+
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, HttpsURLField
+
+
+def normalise_email(value):
+    """One address, one registration: compare addresses case-insensitively
+    and after Unicode normalisation."""
+    return unicodedata.normalize("NFKC", value or "").strip().casefold()
+
+
+def new_link_key():
+    return secrets.token_urlsafe(16)
+
+
+class MediaAccreditation(models.Model):
+    """Per event: when journalists can register, and the private access that
+    approved journalists receive by mail (never on a public page)."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="media_accreditation", verbose_name=_("event")
+    )
+    is_open = models.BooleanField(
+        _("registration open"), default=True, help_text=_("Untick to close registration at once.")
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True, help_text=_("Empty: open now."))
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True, help_text=_("Empty: when the event ends."))
+    zoom_url = HttpsURLField(
+        _("Zoom link"), max_length=500, blank=True, help_text=_("Sent only to approved journalists.")
+    )
+    access_note = models.TextField(
+        _("access note"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Meeting ID, passcode, interpretation channels… Sent only to approved journalists."),
+    )
+
+    class Meta:
+        verbose_name = _("media accreditation")
+        verbose_name_plural = _("media accreditations")
+        ordering = ["-event__start"]
+
+    def __str__(self):
+        return str(self.event)
+
+    def accepts_registrations(self, now=None):
+        """Open, after `opens_at`, and before `closes_at` (when organisers set
+        none, before the event ends)."""
+        now = now or timezone.now()
+        if not self.is_open or (self.opens_at and now < self.opens_at):
+            return False
+        return now < (self.closes_at or self.event.end)
+
+
+class MediaRegistrationQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What staff review: everything the registrant confirmed by mail."""
+        return self.exclude(status=MediaRegistration.Status.UNCONFIRMED)
+
+
+class MediaRegistration(models.Model):
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+        PENDING = "pending", _("Confirmed, waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+
+    class Role(models.TextChoices):
+        JOURNALIST = "journalist", _("Journalist")
+        PHOTOGRAPHER = "photographer", _("Photographer")
+        CAMERA = "camera", _("Camera operator")
+        EDITOR = "editor", _("Editor")
+        BLOGGER = "blogger", _("Blogger")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        RUSSIAN = "ru", _("Russian")
+        ENGLISH = "en", _("English")
+        BELARUSIAN = "be", _("Belarusian")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
+    name = models.CharField(_("full name"), max_length=200)
+    outlet = models.CharField(_("media outlet"), max_length=200)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    email = models.EmailField(_("e-mail"), max_length=254)
+    email_normalised = models.CharField(max_length=254, editable=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    work_url = HttpsURLField(_("published work or press card"), max_length=500)
+    languages = models.JSONField(_("languages followed"), default=list, blank=True)
+    interview_request = models.TextField(_("interview request"), max_length=2000, blank=True)
+    mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
+    consent_at = models.DateTimeField(_("consent given"))
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
+    # Part of every private link: a new key makes old links useless.
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+
+    objects = MediaRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("media registration")
+        verbose_name_plural = _("media registrations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_normalised"], name="one_media_registration_per_email_and_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="media_reg_status_created"),
+            models.Index(fields=["event", "status"], name="media_reg_event_status"),
+        ]
+
+    def __str__(self):
+        return _("Media registration #%(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+
+class OutgoingMail(models.Model):
+    """The outbox: one row per mail, written in the same transaction as the
+    change it reports, so no mail is lost when the mail server is down. The
+    text is rendered when it is sent, from the registration; erasing the
+    registration erases its mail."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Please confirm")
+        REMINDER = "reminder", _("Reminder of an existing registration")
+        CONFIRMED = "confirmed", _("Confirmed")
+        APPROVED = "approved", _("Approved, with access")
+        REJECTED = "rejected", _("Not approved")
+        WAITLISTED = "waitlisted", _("Waiting list")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        RETRYING = "retrying", _("Failed, will retry")
+        FAILED = "failed", _("Failed, needs staff")
+        SENT = "sent", _("Sent")
+
+    registration = models.ForeignKey(
+        MediaRegistration, on_delete=models.CASCADE, related_name="mails", verbose_name=_("registration")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next")]
+
+    def __str__(self):
+        return _("Mail #%(number)s") % {"number": self.pk}

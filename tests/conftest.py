@@ -1,10 +1,15 @@
 import io
+import threading
 
 import pytest
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.test import override_settings
 
 from events.models import Event
+from tests.mailserver import MailServer
 
 DEMO_SLUG = "new-belarus-against-torture"
 
@@ -23,3 +28,59 @@ def _collected_static(tmp_path_factory):
 def demo_event(db):
     call_command("load_demo", stdout=io.StringIO())
     return Event.objects.get(slug=DEMO_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages do not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site_url_setting(settings):
+    settings.SITE_URL = "http://testserver"
+    return settings.SITE_URL
+
+
+@pytest.fixture
+def mail_server(settings, site_url_setting):
+    """Mail goes through SMTP to a real server on a loopback port."""
+    server = MailServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class _Server(ThreadedWSGIServer):
+    # Wait for every request thread on close: each closes its database
+    # connection when it ends, so the test database can be dropped.
+    daemon_threads = False
+    block_on_close = True
+
+
+@pytest.fixture
+def site_url(transactional_db):
+    """The site served as in production, on a loopback port: the WSGI app with
+    whitenoise serving the collected, hashed static files. Data must be
+    committed (transactional_db) for the server's threads to see it."""
+    server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -57,3 +57,36 @@ def make_organisation(event, *, role=EventOrganisation.Role.ORGANISER, **values)
     organisation = Organisation.objects.create(**defaults)
     EventOrganisation.objects.create(event=event, organisation=organisation, role=role)
     return organisation
+
+
+def make_accreditation(event, **values):
+    from registrations.models import MediaAccreditation
+
+    defaults = {"is_open": True, "zoom_url": "https://zoom.example.org/j/123456789", "access_note_en": "Passcode 4242"}
+    defaults.update(values)
+    accreditation, _ = MediaAccreditation.objects.update_or_create(event=event, defaults=defaults)
+    return accreditation
+
+
+def make_registration(event, **values):
+    from django.utils import timezone
+
+    from registrations.models import MediaRegistration
+
+    n = next(_counter)
+    defaults = {
+        "event": event,
+        "status": MediaRegistration.Status.PENDING,
+        "name": f"Journalist {n}",
+        "outlet": f"Outlet {n}",
+        "role": "journalist",
+        "country": "LT",
+        "email": f"journalist{n}@example.org",
+        "work_url": f"https://news.example.org/{n}",
+        "languages": ["ru"],
+        "mail_language": "en",
+        "consent_at": timezone.now(),
+        "confirmed_at": timezone.now(),
+    }
+    defaults.update(values)
+    return MediaRegistration.objects.create(**defaults)

@@ -1,14 +1,10 @@
 """Headless Chromium (Debian's package, never a downloaded browser) driven by
-Playwright against the site served as in production: the WSGI app with
-whitenoise serving the collected, hashed static files."""
+Playwright against the live site (`site_url`, in tests/conftest.py)."""
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium reaches out to Google's services at start-up.
@@ -21,30 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-class _Server(ThreadedWSGIServer):
-    # Wait for every request thread on close: each closes its database
-    # connection when it ends, so the test database can be dropped.
-    daemon_threads = False
-    block_on_close = True
-
-
-@pytest.fixture
-def site_url(transactional_db):
-    server = _Server(("127.0.0.1", 0), _QuietHandler, allow_reuse_address=False)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from events import demo_content as demo
 from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+from registrations.models import MediaAccreditation
 
 LANGUAGES = ("en", "ru", "be")
 # Stable identities for the demo rows, derived from their keys.
@@ -100,6 +101,9 @@ class Command(BaseCommand):
             if set(session.speakers.values_list("pk", flat=True)) != wanted:
                 session.speakers.set(wanted)
                 changes += 1
+
+        _, changed = _upsert(MediaAccreditation, {"event": event}, {"is_open": True})
+        changes += changed
 
         verb = "updated" if changes else "already up to date"
         self.stdout.write(f"Demo forum {verb}: {event.get_absolute_url()}")

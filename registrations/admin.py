@@ -1,0 +1,267 @@
+import csv
+import itertools
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+
+from events import ical
+
+from . import services
+from .forms import country_name
+from .models import MediaAccreditation, MediaRegistration, OutgoingMail
+
+
+@admin.register(MediaAccreditation)
+class MediaAccreditationAdmin(TranslationAdmin):
+    list_display = ("event", "is_open", "opens_at", "closes_at")
+    list_filter = ("is_open",)
+    list_select_related = ("event",)
+    autocomplete_fields = ("event",)
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
+        return sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(country=self.value()) if self.value() else queryset
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, the registrant sees it)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    ("id", _("number")),
+    ("event", _("event")),
+    ("status", _("status")),
+    ("name", _("full name")),
+    ("outlet", _("media outlet")),
+    ("role", _("role")),
+    ("country", _("country")),
+    ("email", _("e-mail")),
+    ("phone", _("phone")),
+    ("work_url", _("published work or press card")),
+    ("languages", _("languages followed")),
+    ("interview_request", _("interview request")),
+    ("mail_language", _("language for e-mail")),
+    ("created_at", _("registered")),
+    ("confirmed_at", _("confirmed")),
+    ("decided_at", _("decided")),
+    ("decision_reason", _("reason given to the registrant")),
+]
+
+
+def _csv_row(registration):
+    values = {
+        "id": registration.pk,
+        "event": registration.event.title,
+        "status": registration.get_status_display(),
+        "role": registration.get_role_display(),
+        "country": country_name(registration.country),
+        "languages": ", ".join(registration.languages),
+    }
+    return [values.get(name, getattr(registration, name)) for name, _label in CSV_COLUMNS]
+
+
+def stream_csv(rows, *, header, filename):
+    """A streamed CSV, UTF-8 with a byte-order mark so spreadsheets read
+    Cyrillic right; memory does not grow with the number of rows."""
+    writer = csv.writer(_Echo())
+    lines = itertools.chain([writer.writerow(header)], (writer.writerow(row) for row in rows))
+    body = itertools.chain(["\ufeff"], lines)
+    response = StreamingHttpResponse((part.encode("utf-8") for part in body), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.register(MediaRegistration)
+class MediaRegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "name",
+        "outlet",
+        "role",
+        "country_display",
+        "status",
+        "event",
+        "created_at",
+        "decided_at",
+    )
+    list_display_links = ("__str__", "name")
+    list_filter = ("status", "event", CountryFilter, "role", "created_at", "decided_at")
+    list_select_related = ("event",)
+    search_fields = ("name", "outlet", "email_normalised")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
+    readonly_fields = [
+        "event",
+        "status",
+        "name",
+        "outlet",
+        "role",
+        "country_display",
+        "email",
+        "phone",
+        "work_url",
+        "languages",
+        "interview_request",
+        "mail_language",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    ]
+    fieldsets = (
+        (None, {"fields": ("event", "status", "decided_at", "decided_by", "decision_reason")}),
+        (
+            _("Journalist"),
+            {"fields": ("name", "outlet", "role", "country_display", "work_url", "languages", "interview_request")},
+        ),
+        (_("Contact"), {"fields": ("email", "phone", "mail_language")}),
+        (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
+    )
+
+    def get_queryset(self, request):
+        # Only registrations their owner confirmed reach review.
+        return super().get_queryset(request).confirmed()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Erasure is the registrant's (or the retention purge's), not a click here.
+        return request.user.is_superuser
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_display(self, obj):
+        return country_name(obj.country)
+
+    def _decide(self, request, queryset, service, verb):
+        if "apply" in request.POST:
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                for registration in queryset:
+                    service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
+                count = len(queryset)
+                self.message_user(
+                    request,
+                    ngettext("%(count)d registration: %(verb)s.", "%(count)d registrations: %(verb)s.", count)
+                    % {"count": count, "verb": verb},
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = DecisionForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Decide on media registrations"),
+            "verb": verb,
+            "action": request.POST.get("action"),
+            "registrations": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/registrations/decide.html", context)
+
+    @admin.action(description=_("Approve selected registrations"), permissions=["change"])
+    def approve(self, request, queryset):
+        return self._decide(request, queryset, services.registration_approve, _("approved"))
+
+    @admin.action(description=_("Reject selected registrations"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._decide(request, queryset, services.registration_reject, _("not approved"))
+
+    @admin.action(description=_("Put selected registrations on the waiting list"), permissions=["change"])
+    def waitlist(self, request, queryset):
+        return self._decide(request, queryset, services.registration_waitlist, _("on the waiting list"))
+
+    @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        rows = (_csv_row(r) for r in queryset.select_related("event").order_by("pk").iterator(chunk_size=2000))
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        return stream_csv(rows, header=[str(label) for _name, label in CSV_COLUMNS], filename=f"media-{stamp}.csv")
+
+    @admin.action(description=_("Export approved media of the selection as a calendar (.ics)"), permissions=["view"])
+    def export_ics(self, request, queryset):
+        approved = (
+            queryset.filter(status=MediaRegistration.Status.APPROVED).select_related("event").order_by("event", "name")
+        )
+        content = ical.attendee_calendar(
+            [(r.event, r.name, r.email) for r in approved],
+            page_url_for=lambda event: request.build_absolute_uri(event.get_absolute_url()),
+        )
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="approved-media.ics"'
+        return response
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "registration",
+    )
+    list_filter = ("status", "kind", "created_at")
+    list_select_related = ("registration",)
+    date_hierarchy = "created_at"
+    actions = ("resend",)
+    readonly_fields = (
+        "registration",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected mail again"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = 0
+        for mail in queryset:
+            services.mail_resend(mail=mail)
+            count += 1
+        self.message_user(
+            request, ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count) % {"count": count}
+        )

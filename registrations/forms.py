@@ -1,0 +1,130 @@
+import gettext
+import re
+from functools import lru_cache
+
+import pycountry
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import MediaRegistration
+
+
+@lru_cache(maxsize=8)
+def _country_choices(language):
+    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+    choices = [(c.alpha_2, names.gettext(getattr(c, "common_name", None) or c.name)) for c in pycountry.countries]
+    return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+def country_choices():
+    return [("", _("Choose a country")), *_country_choices(get_language() or settings.LANGUAGE_CODE)]
+
+
+def country_name(code):
+    return dict(_country_choices(get_language() or settings.LANGUAGE_CODE)).get(code, code)
+
+
+phone_validator = RegexValidator(
+    re.compile(r"^\+?[0-9 ()./-]{5,40}$"),
+    _("Enter a phone number with digits, spaces and an optional + at the start."),
+)
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see or fill; bots that fill every field do."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class MediaRegistrationForm(HoneypotMixin, forms.ModelForm):
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you will follow"),
+        choices=MediaRegistration.Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("We can only register you with your consent.")},
+    )
+
+    class Meta:
+        model = MediaRegistration
+        fields = [
+            "name",
+            "outlet",
+            "role",
+            "country",
+            "email",
+            "phone",
+            "work_url",
+            "languages",
+            "interview_request",
+            "mail_language",
+        ]
+        labels = {
+            "name": _("Full name"),
+            "outlet": _("Media outlet"),
+            "role": _("Role"),
+            "email": _("E-mail"),
+            "phone": _("Phone (optional)"),
+            "work_url": _("Link to your published work or press card"),
+            "interview_request": _("Interview request (optional)"),
+        }
+        help_texts = {
+            "email": _("We send the confirmation link and the decision here. It is never shown to anyone else."),
+            "work_url": _("A published article, report or your press card, so organisers can check accreditation."),
+            "interview_request": _("Whom would you like to interview, and on what subject?"),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "outlet": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "work_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "interview_request": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("Choose a role")), *list(MediaRegistration.Role.choices)]
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["work_url"].assume_scheme = "https"
+        self.fields["mail_language"].initial = get_language()
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}">{}</a>',
+            _("I agree that my data is processed to review my accreditation, as described in the"),
+            reverse("registrations:privacy"),
+            _("privacy notice"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), "name", "outlet", "role", "country", "work_url"),
+            Fieldset(_("How to reach you"), "email", "phone", "mail_language"),
+            Fieldset(_("At the forum"), "languages", "interview_request"),
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            "consent",
+            Submit("submit", _("Register"), css_class="btn-primary"),
+        )
+
+    def registration_data(self):
+        """The fields the service stores: exactly what the form asked."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}

@@ -1,0 +1,220 @@
+"""The writes that matter: register, confirm, decide, erase, and the mail
+each of them sends. Views and admin actions call these; nothing else writes
+registrations."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import MediaRegistration, OutgoingMail, normalise_email
+
+logger = logging.getLogger(__name__)
+
+Status = MediaRegistration.Status
+Kind = OutgoingMail.Kind
+
+
+# --- Mail ------------------------------------------------------------------------
+
+
+def mail_enqueue(*, registration, kind):
+    """Write the mail to the outbox and queue its delivery, in the caller's
+    transaction: the change and its mail are committed together or not at all."""
+    from .tasks import deliver_mail
+
+    mail = OutgoingMail.objects.create(registration=registration, kind=kind)
+    deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+def _retry_delay(attempts):
+    delays = settings.MAIL_RETRY_DELAYS
+    return timedelta(seconds=delays[min(attempts, len(delays)) - 1]) if attempts <= len(delays) else None
+
+
+# A mail being sent is claimed for this long; a worker that died meanwhile
+# leaves it to be claimed again after that.
+SENDING_LEASE = timedelta(minutes=10)
+_SENDABLE = Q(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.RETRYING]) | Q(
+    status=OutgoingMail.Status.SENDING
+)
+
+
+def mail_deliver(*, mail_id):
+    """Send one mail whose time has come. It is claimed first (so two workers
+    never send it twice) and sent outside any transaction (so a slow mail
+    server holds no database lock). On failure the kind of error is noted (no
+    personal data) and the next attempt scheduled with a growing delay; after
+    the last, the mail waits for staff to resend it."""
+    from .mail import build_message
+
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(_SENDABLE, pk=mail_id, next_attempt_at__lte=now).update(
+        status=OutgoingMail.Status.SENDING, next_attempt_at=now + SENDING_LEASE
+    )
+    if not claimed:
+        return None
+    mail = OutgoingMail.objects.select_related("registration__event").filter(pk=mail_id).first()
+    if mail is None:  # erased meanwhile, with its registration
+        return None
+    mail.attempts += 1
+    try:
+        build_message(mail).send()
+    except Exception as exc:
+        mail.last_error = type(exc).__name__
+        delay = _retry_delay(mail.attempts)
+        if delay is None:
+            mail.status = OutgoingMail.Status.FAILED
+        else:
+            mail.status = OutgoingMail.Status.RETRYING
+            mail.next_attempt_at = timezone.now() + delay
+        mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        logger.warning("mail %s (%s) not sent: %s, attempt %s", mail.pk, mail.kind, mail.last_error, mail.attempts)
+        if delay is not None:
+            transaction.on_commit(lambda: _schedule_retry(mail))
+        return mail
+    mail.status = OutgoingMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.last_error = ""
+    mail.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    logger.info("mail %s (%s) sent", mail.pk, mail.kind)
+    return mail
+
+
+def _schedule_retry(mail):
+    """With a backend that can defer (the database worker), queue the next
+    attempt for its time; otherwise `send_queued_mail` picks it up."""
+    from .tasks import deliver_mail
+
+    if deliver_mail.get_backend().supports_defer:
+        deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+
+
+def mail_send_due(*, now=None):
+    """Deliver every queued or retrying mail whose time has come (cron's and
+    the worker's safety net). Returns how many were sent."""
+    now = now or timezone.now()
+    due = OutgoingMail.objects.filter(_SENDABLE, next_attempt_at__lte=now).order_by("pk").values_list("pk", flat=True)
+    sent = 0
+    for mail_id in list(due):
+        mail = mail_deliver(mail_id=mail_id)
+        sent += mail is not None and mail.status == OutgoingMail.Status.SENT
+    return sent
+
+
+@transaction.atomic
+def mail_resend(*, mail):
+    """Staff's resend: queue the mail again from the start."""
+    mail.status = OutgoingMail.Status.QUEUED
+    mail.next_attempt_at = timezone.now()
+    mail.save(update_fields=["status", "next_attempt_at"])
+    from .tasks import deliver_mail
+
+    deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+# --- Registrations -------------------------------------------------------------------
+
+
+def registration_submit(*, event, data, language):
+    """Register a journalist, or, for an address already registered for this
+    event, send a reminder instead. The caller answers the same either way,
+    so the response never tells whether an address is registered."""
+    email_normalised = normalise_email(data["email"])
+    with transaction.atomic():
+        existing = MediaRegistration.objects.filter(event=event, email_normalised=email_normalised).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    registration = MediaRegistration.objects.create(
+                        event=event, mail_language=language, consent_at=timezone.now(), **data
+                    )
+            except IntegrityError:
+                # The same address, submitted twice at once: one row wins.
+                existing = MediaRegistration.objects.get(event=event, email_normalised=email_normalised)
+            else:
+                mail_enqueue(registration=registration, kind=Kind.CONFIRM)
+                logger.info("media registration %s created", registration.pk)
+                return registration
+        kind = Kind.CONFIRM if existing.status == Status.UNCONFIRMED else Kind.REMINDER
+        mail_enqueue(registration=existing, kind=kind)
+        logger.info("media registration %s: repeated submission, %s sent", existing.pk, kind)
+        return existing
+
+
+@transaction.atomic
+def registration_confirm(*, registration):
+    """Double opt-in: the registrant pressed the button from the mail link.
+    Confirming twice changes nothing."""
+    registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Status.UNCONFIRMED:
+        return registration
+    registration.status = Status.PENDING
+    registration.confirmed_at = timezone.now()
+    registration.save(update_fields=["status", "confirmed_at"])
+    mail_enqueue(registration=registration, kind=Kind.CONFIRMED)
+    logger.info("media registration %s confirmed", registration.pk)
+    return registration
+
+
+_DECISION_MAIL = {Status.APPROVED: Kind.APPROVED, Status.REJECTED: Kind.REJECTED, Status.WAITLISTED: Kind.WAITLISTED}
+
+
+class DecisionError(Exception):
+    pass
+
+
+@transaction.atomic
+def registration_decide(*, registration, status, by, reason=""):
+    """Approve, reject or waitlist a confirmed registration, recording who
+    and when, and mail the registrant (with the reason, if any)."""
+    if status not in _DECISION_MAIL:
+        raise DecisionError(f"not a decision: {status}")
+    registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.UNCONFIRMED:
+        raise DecisionError("an unconfirmed registration cannot be reviewed")
+    registration.status = status
+    registration.decided_at = timezone.now()
+    registration.decided_by = by
+    registration.decision_reason = reason.strip()
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    mail_enqueue(registration=registration, kind=_DECISION_MAIL[status])
+    logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
+    return registration
+
+
+def registration_approve(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.APPROVED, by=by, reason=reason)
+
+
+def registration_reject(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.REJECTED, by=by, reason=reason)
+
+
+def registration_waitlist(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)
+
+
+@transaction.atomic
+def registration_erase(*, registration):
+    """Withdraw and erase: the row and its queued mail are deleted, not
+    hidden. Only the fact that some registration was erased is logged."""
+    pk = registration.pk
+    MediaRegistration.objects.filter(pk=pk).delete()
+    logger.info("media registration %s withdrawn and erased", pk)
+
+
+@transaction.atomic
+def registrations_purge_unconfirmed(*, now=None):
+    """Erase registrations nobody confirmed before their link expired."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
+    _, per_model = MediaRegistration.objects.filter(status=Status.UNCONFIRMED, created_at__lt=cutoff).delete()
+    count = per_model.get(MediaRegistration._meta.label, 0)
+    logger.info("%s unconfirmed media registrations erased", count)
+    return count

@@ -1,0 +1,14 @@
+from django import template
+
+from ..models import MediaAccreditation
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_media_accreditation(event):
+    """The event's media accreditation while it accepts registrations, else None."""
+    accreditation = MediaAccreditation.objects.filter(event=event).select_related("event").first()
+    if accreditation is not None and accreditation.accepts_registrations():
+        return accreditation
+    return None

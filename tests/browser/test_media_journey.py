@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import make_accreditation
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def open_demo(demo_event):
+    make_accreditation(demo_event, closes_at=demo_event.end + timedelta(days=365 * 20))
+    return demo_event
+
+
+def test_journalist_registers_in_russian_from_the_event_page(site_url, page_for, open_demo):
+    page = page_for(locale="ru-RU")
+    page.goto(f"{site_url}/ru/events/new-belarus-against-torture/")
+    page.locator(".calls-to-action").get_by_role("link", name="Зарегистрироваться как СМИ").click()
+    page.wait_for_url(f"{site_url}/ru/events/new-belarus-against-torture/media/")
+
+    # A mistake first: the error is shown in Russian and nothing typed is lost.
+    page.get_by_label("Имя и фамилия").fill("Алеся Карповіч")
+    page.get_by_label("Название СМИ").fill("Радыё Свабода")
+    page.get_by_label("Роль").select_option("journalist")
+    page.get_by_label("Страна").select_option("LT")
+    page.get_by_label("Ссылка на вашу публикацию или пресс-карту").fill("https://example.org/a")
+    page.get_by_label("Электронная почта").fill("alesia@example")
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    assert page.locator("#id_email_error").inner_text() == "Введите правильный адрес электронной почты."
+    assert page.locator("#id_consent_error").inner_text() == "Мы можем зарегистрировать вас только с вашего согласия."
+    assert page.get_by_label("Имя и фамилия").input_value() == "Алеся Карповіч"
+
+    page.get_by_label("Электронная почта").fill("alesia@example.org")
+    page.locator("#id_consent").check()
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    page.wait_for_url(f"{site_url}/ru/events/new-belarus-against-torture/media/check-your-mail/")
+    assert page.locator("h1").inner_text() == "Проверьте почту"
+    assert all(url.startswith(site_url) for url in page.requests)

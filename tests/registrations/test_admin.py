@@ -1,0 +1,178 @@
+"""Review in the admin: who may see and do what, decisions, exports."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+
+from registrations.models import MediaRegistration
+from tests.factories import make_accreditation, make_event, make_registration
+from tests.html import soup, text
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:registrations_mediaregistration_changelist"
+
+
+@pytest.fixture
+def event():
+    event = make_event(title_en="Week against Torture")
+    make_accreditation(event)
+    return event
+
+
+@pytest.fixture
+def organiser_client():
+    user = User.objects.create_user("organiser", password="a long test password 1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+def test_organisers_group_has_exactly_the_review_permissions():
+    codenames = set(Group.objects.get(name="Organisers").permissions.values_list("codename", flat=True))
+    assert codenames == {
+        "view_mediaregistration",
+        "change_mediaregistration",
+        "view_outgoingmail",
+        "change_outgoingmail",
+    }
+
+
+def test_organiser_reviews_but_cannot_edit_content_or_users(organiser_client, event):
+    client, user = organiser_client
+    registration = make_registration(event, name="Reviewable Person")
+    page = soup(client.get(reverse(CHANGELIST)))
+    assert [text(a) for a in page.select("#result_list tbody th a")] == [f"Media registration #{registration.pk}"]
+    assert (
+        client.get(reverse("admin:registrations_mediaregistration_change", args=[registration.pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:registrations_outgoingmail_changelist")).status_code == 200
+    for name, args in [
+        ("admin:events_event_change", [event.pk]),
+        ("admin:events_event_add", []),
+        ("admin:events_session_changelist", []),
+        ("admin:auth_user_changelist", []),
+        ("admin:auth_group_changelist", []),
+        ("admin:registrations_mediaaccreditation_changelist", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 403, name
+    response = client.post(
+        reverse(CHANGELIST), {"action": "approve", "_selected_action": [registration.pk], "apply": "1", "reason": ""}
+    )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert (registration.status, registration.decided_by) == ("approved", user)
+
+
+def test_staff_without_the_group_see_nothing(event):
+    make_registration(event)
+    user = User.objects.create_user("helper", password="a long test password 2", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_anonymous_visitors_get_no_registration_data(client, event):
+    registration = make_registration(event, name="Hidden Journalist", email="hidden@example.org")
+    for url in (
+        reverse(CHANGELIST),
+        reverse("admin:registrations_mediaregistration_change", args=[registration.pk]),
+        reverse("admin:registrations_outgoingmail_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    for url in (f"/en/events/{event.slug}/", "/en/", "/sitemap.xml", f"/en/events/{event.slug}/calendar.ics"):
+        body = client.get(url).content.decode()
+        assert "Hidden Journalist" not in body
+        assert "hidden@example.org" not in body
+        assert "zoom.example.org" not in body
+    assert client.get("/en/media/status/").status_code == 400
+    assert client.post("/en/media/withdraw/").status_code == 400
+
+
+def test_changelist_filters_search_and_hides_unconfirmed(admin_client, event):
+    other = make_event()
+    make_registration(event, name="Anna", outlet="Radio Svaboda", country="BY", role="editor")
+    b = make_registration(other, name="Boris", outlet="Dekoder", country="DE", status="approved")
+    make_registration(event, name="Not Yet", status="unconfirmed", confirmed_at=None)
+
+    def names(**query):
+        page = soup(admin_client.get(reverse(CHANGELIST), query))
+        return sorted(text(td) for td in page.select("#result_list td.field-name"))
+
+    assert names() == ["Anna", "Boris"]
+    assert names(status__exact="approved") == ["Boris"]
+    assert names(event__id__exact=event.pk) == ["Anna"]
+    assert names(country="DE") == ["Boris"]
+    assert names(role__exact="editor") == ["Anna"]
+    assert names(q="svaboda") == ["Anna"]
+    assert names(q=b.email.upper()) == ["Boris"]
+    page = soup(admin_client.get(reverse(CHANGELIST)))
+    assert {text(a) for a in page.select("#changelist-filter a")} >= {"Belarus", "Germany", "Approved", "Editor"}
+
+
+def test_changelist_query_count_does_not_grow(admin_client, event, django_assert_max_num_queries):
+    make_registration(event)
+    with django_assert_max_num_queries(12) as one:
+        admin_client.get(reverse(CHANGELIST))
+    for _ in range(40):
+        make_registration(event)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        admin_client.get(reverse(CHANGELIST))
+
+
+def test_reject_and_waitlist_many_at_once_with_a_reason(admin_client, admin_user, event):
+    regs = [make_registration(event) for _ in range(3)]
+    admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "waitlist", "_selected_action": [r.pk for r in regs[:2]], "apply": "1", "reason": "Full for now"},
+    )
+    admin_client.post(reverse(CHANGELIST), {"action": "reject", "_selected_action": [regs[2].pk], "apply": "1"})
+    statuses = dict(MediaRegistration.objects.values_list("pk", "status"))
+    assert statuses == {regs[0].pk: "waitlisted", regs[1].pk: "waitlisted", regs[2].pk: "rejected"}
+    assert set(MediaRegistration.objects.values_list("decision_reason", flat=True)) == {"Full for now", ""}
+    assert set(MediaRegistration.objects.values_list("decided_by", flat=True)) == {admin_user.pk}
+
+
+def test_decision_page_lists_the_selection_before_anything_changes(admin_client, event):
+    registration = make_registration(event, name="Pending Person")
+    page = soup(admin_client.post(reverse(CHANGELIST), {"action": "approve", "_selected_action": [registration.pk]}))
+    assert "Pending Person" in text(page.select_one("#content ul"))
+    assert page.select_one("textarea[name=reason]") is not None
+    registration.refresh_from_db()
+    assert registration.status == "pending"
+
+
+def test_csv_export_streams_utf8_with_bom(admin_client, event):
+    make_registration(event, name="Святлана Ціханоўская", outlet="Газета", country="BY")
+    make_registration(event, name="Second", languages=["ru", "en"])
+    ids = list(MediaRegistration.objects.values_list("pk", flat=True))
+    response = admin_client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": ids})
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["full name"] for r in rows] == ["Святлана Ціханоўская", "Second"]
+    assert rows[0]["country"] == "Belarus"
+    assert rows[0]["event"] == "Week against Torture"
+    assert rows[1]["languages followed"] == "ru, en"
+
+
+def test_ics_export_lists_approved_media_as_attendees(admin_client, event):
+    make_registration(event, name="Approved One", email="one@example.org", status="approved")
+    make_registration(event, name="Pending Two", status="pending")
+    ids = list(MediaRegistration.objects.values_list("pk", flat=True))
+    response = admin_client.post(reverse(CHANGELIST), {"action": "export_ics", "_selected_action": ids})
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
+    attendees = vevent.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert [(str(a), a.params["CN"]) for a in attendees] == [("mailto:one@example.org", "Approved One")]
