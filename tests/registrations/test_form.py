@@ -173,8 +173,9 @@ def test_rate_limit_per_address_answers_429_translated(client, event, settings):
 
 
 def test_oversized_post_is_refused_with_400(client, event):
-    response = client.post(_url(event), {**VALID, "interview_request": "x" * 70_000})
+    response = client.post(_url(event, "ru"), {**VALID, "interview_request": "x" * 70_000})
     assert response.status_code == 400
+    assert text(soup(response).h1) == "Не удалось прочитать запрос"
     assert MediaRegistration.objects.count() == 0
 
 
