@@ -3,7 +3,7 @@ import itertools
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events import ical
+from events.views import CalendarResponse
 
 from . import services
 from .forms import country_name
@@ -217,9 +218,7 @@ class MediaRegistrationAdmin(admin.ModelAdmin):
             [(r.event, r.name, r.email) for r in approved],
             page_url_for=lambda event: request.build_absolute_uri(event.get_absolute_url()),
         )
-        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="approved-media.ics"'
-        return response
+        return CalendarResponse(content, filename="approved-media.ics")
 
 
 @admin.register(OutgoingMail)
