@@ -4,14 +4,14 @@ from django.urls import reverse
 from .models import Event
 
 
-class _I18nSitemap(Sitemap):
+class I18nSitemap(Sitemap):
     # Every page in every language, each listing the others (and x-default).
     i18n = True
     alternates = True
     x_default = True
 
 
-class HomeSitemap(_I18nSitemap):
+class HomeSitemap(I18nSitemap):
     changefreq = "daily"
     priority = 1.0
 
@@ -22,7 +22,7 @@ class HomeSitemap(_I18nSitemap):
         return reverse(item)
 
 
-class EventSitemap(_I18nSitemap):
+class EventSitemap(I18nSitemap):
     changefreq = "daily"
     priority = 0.8
 

@@ -7,8 +7,9 @@ from django.views.i18n import set_language
 
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
+from registrations.sitemaps import DeclarationSitemap
 
-sitemaps = {"home": HomeSitemap, "events": EventSitemap}
+sitemaps = {"home": HomeSitemap, "events": EventSitemap, "declarations": DeclarationSitemap}
 
 urlpatterns = [
     # The switcher posts here. Its only effect is a language cookie and a

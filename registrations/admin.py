@@ -15,7 +15,7 @@ from events.views import CalendarResponse
 
 from . import services
 from .forms import country_name
-from .models import MediaAccreditation, MediaRegistration, OutgoingMail
+from .models import Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
 
 
 @admin.register(MediaAccreditation)
@@ -75,6 +75,17 @@ CSV_COLUMNS = [
 ]
 
 
+def _values(obj, columns, computed):
+    return [computed.get(name, getattr(obj, name)) for name, _label in columns]
+
+
+def csv_export_response(queryset, *, columns, row, related, name):
+    """The selection as a streamed CSV, read from the database in chunks."""
+    rows = (row(obj) for obj in queryset.select_related(related).order_by("pk").iterator(chunk_size=2000))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return stream_csv(rows, header=[str(label) for _name, label in columns], filename=f"{name}-{stamp}.csv")
+
+
 def _csv_row(registration):
     values = {
         "id": registration.pk,
@@ -84,7 +95,7 @@ def _csv_row(registration):
         "country": country_name(registration.country),
         "languages": ", ".join(registration.languages),
     }
-    return [values.get(name, getattr(registration, name)) for name, _label in CSV_COLUMNS]
+    return _values(registration, CSV_COLUMNS, values)
 
 
 def stream_csv(rows, *, header, filename):
@@ -205,9 +216,7 @@ class MediaRegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = (_csv_row(r) for r in queryset.select_related("event").order_by("pk").iterator(chunk_size=2000))
-        stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        return stream_csv(rows, header=[str(label) for _name, label in CSV_COLUMNS], filename=f"media-{stamp}.csv")
+        return csv_export_response(queryset, columns=CSV_COLUMNS, row=_csv_row, related="event", name="media")
 
     @admin.action(description=_("Export approved media of the selection as a calendar (.ics)"), permissions=["view"])
     def export_ics(self, request, queryset):
@@ -219,6 +228,122 @@ class MediaRegistrationAdmin(admin.ModelAdmin):
             page_url_for=lambda event: request.build_absolute_uri(event.get_absolute_url()),
         )
         return CalendarResponse(content, filename="approved-media.ics")
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(TranslationAdmin):
+    list_display = ("title", "event", "is_open", "updated_at")
+    list_filter = ("is_open",)
+    list_select_related = ("event",)
+    search_fields = ("title_en", "title_ru", "title_be")
+    autocomplete_fields = ("event",)
+
+
+SIGNATURE_COLUMNS = [
+    ("id", _("number")),
+    ("declaration", _("declaration")),
+    ("status", _("status")),
+    ("name", _("full name")),
+    ("country", _("country")),
+    ("organisation", _("organisation or title")),
+    ("email", _("e-mail")),
+    ("visibility", _("shown publicly as")),
+    ("mail_language", _("language for e-mail")),
+    ("created_at", _("signed")),
+    ("confirmed_at", _("confirmed")),
+    ("hidden_at", _("hidden as abuse")),
+]
+
+
+def _signature_row(signature):
+    values = {
+        "id": signature.pk,
+        "declaration": signature.declaration.title,
+        "status": signature.get_status_display(),
+        "country": country_name(signature.country),
+        "visibility": signature.get_visibility_display(),
+    }
+    return _values(signature, SIGNATURE_COLUMNS, values)
+
+
+class HiddenFilter(admin.SimpleListFilter):
+    title = _("hidden as abuse")
+    parameter_name = "hidden"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(hidden_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(hidden_at__isnull=True)
+        return queryset
+
+
+@admin.register(Signature)
+class SignatureAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "name",
+        "country_display",
+        "visibility",
+        "status",
+        "created_at",
+        "hidden_at",
+        "declaration",
+    )
+    list_display_links = ("__str__", "name")
+    list_filter = ("status", "declaration", CountryFilter, "visibility", HiddenFilter, "created_at")
+    list_select_related = ("declaration",)
+    search_fields = ("name", "organisation", "email_normalised")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    actions = ("hide", "unhide", "export_csv")
+    readonly_fields = [
+        "declaration",
+        "status",
+        "name",
+        "country_display",
+        "organisation",
+        "email",
+        "visibility",
+        "mail_language",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "hidden_at",
+        "hidden_by",
+    ]
+    exclude = ["country"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_display(self, obj):
+        return country_name(obj.country)
+
+    @admin.action(description=_("Hide selected signatures as abuse"), permissions=["change"])
+    def hide(self, request, queryset):
+        count = sum(services.signature_hide(signature=s, by=request.user) for s in queryset)
+        self.message_user(
+            request, ngettext("%(count)d signature hidden.", "%(count)d signatures hidden.", count) % {"count": count}
+        )
+
+    @admin.action(description=_("Show selected signatures again"), permissions=["change"])
+    def unhide(self, request, queryset):
+        for signature in queryset:
+            services.signature_unhide(signature=signature, by=request.user)
+
+    @admin.action(description=_("Export selected signatures as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return csv_export_response(
+            queryset, columns=SIGNATURE_COLUMNS, row=_signature_row, related="declaration", name="signatures"
+        )
 
 
 @admin.register(OutgoingMail)
@@ -233,9 +358,10 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
         "registration",
+        "signature",
     )
     list_filter = ("status", "kind", "created_at")
-    list_select_related = ("registration",)
+    list_select_related = ("registration", "signature")
     date_hierarchy = "created_at"
     actions = ("resend",)
     readonly_fields = (

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import MediaRegistration
+from .models import MediaRegistration, Signature
 
 
 @lru_cache(maxsize=8)
@@ -127,4 +127,65 @@ class MediaRegistrationForm(HoneypotMixin, forms.ModelForm):
 
     def registration_data(self):
         """The fields the service stores: exactly what the form asked."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}
+
+
+class SignatureForm(HoneypotMixin, forms.ModelForm):
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    visibility = forms.ChoiceField(
+        label=_("How should your signature appear publicly?"),
+        choices=Signature.Visibility.choices,
+        widget=forms.RadioSelect,
+    )
+    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("We can only count your signature with your explicit consent.")},
+    )
+
+    class Meta:
+        model = Signature
+        fields = ["name", "country", "organisation", "email", "visibility", "mail_language"]
+        labels = {
+            "name": _("Full name"),
+            "organisation": _("Organisation or title (optional)"),
+            "email": _("E-mail"),
+        }
+        help_texts = {
+            "email": _("Only to confirm your signature and to let you withdraw it. Never shown anywhere."),
+            "organisation": _("Shown only if you choose to appear with your full name."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mail_language"].initial = get_language()
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "I sign this Declaration and explicitly agree that my signature, which reveals my political "
+                "opinion, is processed as I chose above and as described in the"
+            ),
+            reverse("registrations:privacy"),
+            _("privacy notice"),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "name",
+            "country",
+            "organisation",
+            "email",
+            "visibility",
+            "mail_language",
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            "consent",
+            Submit("submit", _("Sign the Declaration"), css_class="btn-primary"),
+        )
+
+    def signature_data(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}

@@ -1,5 +1,6 @@
-"""Mail to registrants: rendered from templates in the registrant's
-language, as plain text and HTML, when it is sent."""
+"""Mail to registrants and signatories: rendered from templates in their
+language, as plain text and HTML, when it is sent (so erased data is never
+sent and nothing personal waits in a queue as text)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,7 +11,7 @@ from events import ical
 from events.localtime import describe_range
 
 from . import links
-from .models import MediaAccreditation, OutgoingMail
+from .models import MediaAccreditation, OutgoingMail, Signature
 
 
 def access_text(accreditation):
@@ -20,34 +21,47 @@ def access_text(accreditation):
     return "\n".join(part for part in (accreditation.zoom_url, accreditation.access_note) if part)
 
 
-def _accreditation(event):
-    return MediaAccreditation.objects.filter(event=event).first()
+def _links(person, language):
+    if isinstance(person, Signature):
+        names = ("registrations:signature_confirm", "registrations:signature_status")
+    else:
+        names = ("registrations:confirm", "registrations:status")
+    return {
+        "confirm_url": links.absolute_link(names[0], links.CONFIRM, person, language=language),
+        "status_url": links.absolute_link(names[1], links.STATUS, person, language=language),
+    }
 
 
 def build_message(mail):
-    registration = mail.registration
-    event = registration.event
-    language = registration.mail_language
+    person = mail.recipient
+    is_signature = isinstance(person, Signature)
+    event = person.event
+    language = person.mail_language
     with translation.override(language):
-        accreditation = _accreditation(event) if mail.kind == OutgoingMail.Kind.APPROVED else None
-        page_url = f"{settings.SITE_URL}{event.get_absolute_url()}"
+        approved = mail.kind == OutgoingMail.Kind.APPROVED
+        accreditation = MediaAccreditation.objects.filter(event=event).first() if approved else None
+        page = person.declaration.get_absolute_url() if is_signature else event.get_absolute_url()
+        page_url = f"{settings.SITE_URL}{page}"
         context = {
-            "registration": registration,
+            "person": person,
+            "registration": None if is_signature else person,
+            "signature": person if is_signature else None,
             "event": event,
             "when": describe_range(event.start, event.end, event.zone),
             "page_url": page_url,
-            "confirm_url": links.absolute_link("registrations:confirm", links.CONFIRM, registration, language=language),
-            "status_url": links.absolute_link("registrations:status", links.STATUS, registration, language=language),
             "accreditation": accreditation,
             "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
+            **_links(person, language),
         }
         base = f"registrations/mail/{mail.kind}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", context)
-        message = EmailMultiAlternatives(subject, text, to=[registration.email])
-        message.attach_alternative(html, "text/html")
-        if mail.kind == OutgoingMail.Kind.APPROVED:
-            invitation = ical.event_invitation(event, page_url=page_url, private_text=access_text(accreditation))
+        message = EmailMultiAlternatives(subject, render_to_string(f"{base}.txt", context), to=[person.email])
+        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+        if approved:
+            invitation = ical.event_invitation(
+                event,
+                page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
+                private_text=access_text(accreditation),
+            )
             message.attach(f"{event.slug}.ics", invitation, "text/calendar; charset=utf-8; method=PUBLISH")
     return message

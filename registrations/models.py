@@ -7,6 +7,8 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,6 +146,122 @@ class MediaRegistration(models.Model):
         super().save(*args, **kwargs)
 
 
+class Declaration(models.Model):
+    """A text that participants sign, per event, in every language."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="declaration", verbose_name=_("event"))
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    is_open = models.BooleanField(_("open for signing"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        ordering = ["-event__start"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("registrations:declaration", kwargs={"slug": self.event.slug})
+
+
+def initials(name):
+    """'Алена Бяляцкая' -> 'А. Б.'; hyphenated parts keep their hyphen."""
+    words = []
+    for word in name.split():
+        parts = [part[:1].upper() + "." for part in word.split("-") if part[:1].isalpha()]
+        if parts:
+            words.append("-".join(parts))
+    return " ".join(words)
+
+
+class SignatureQuerySet(models.QuerySet):
+    def counted(self):
+        """Confirmed, and not hidden by staff as abuse."""
+        return self.filter(status=Signature.Status.CONFIRMED, hidden_at__isnull=True)
+
+    def listed(self):
+        """What the public list shows: counted, of people who chose to appear."""
+        return self.counted().exclude(visibility=Signature.Visibility.HIDDEN)
+
+
+class Signature(models.Model):
+    """A signature is a political opinion (GDPR Art. 9): minimal data, explicit
+    consent, the e-mail never shown, erasure for real."""
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Visibility(models.TextChoices):
+        FULL_NAME = "full", _("Show my full name")
+        INITIALS = "initials", _("Show only my initials")
+        HIDDEN = "hidden", _("Do not show my name, only count my signature")
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("declaration")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
+    name = models.CharField(_("full name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    organisation = models.CharField(_("organisation or title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    email_normalised = models.CharField(max_length=254, editable=False)
+    visibility = models.CharField(_("shown publicly as"), max_length=16, choices=Visibility.choices)
+    mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
+    consent_at = models.DateTimeField(_("consent given"))
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden as abuse"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "email_normalised"], name="one_signature_per_email_and_declaration"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["declaration", "status", "hidden_at", "-confirmed_at"], name="signature_public_list"),
+            models.Index(fields=["status", "-created_at"], name="signature_status_created"),
+        ]
+
+    def __str__(self):
+        return _("Signature #%(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def event(self):
+        return self.declaration.event
+
+    @property
+    def public_name(self):
+        if self.visibility == self.Visibility.FULL_NAME:
+            return self.name
+        if self.visibility == self.Visibility.INITIALS:
+            return initials(self.name)
+        return ""
+
+
 class OutgoingMail(models.Model):
     """The outbox: one row per mail, written in the same transaction as the
     change it reports, so no mail is lost when the mail server is down. The
@@ -157,6 +275,9 @@ class OutgoingMail(models.Model):
         APPROVED = "approved", _("Approved, with access")
         REJECTED = "rejected", _("Not approved")
         WAITLISTED = "waitlisted", _("Waiting list")
+        SIGN_CONFIRM = "sign_confirm", _("Please confirm your signature")
+        SIGN_REMINDER = "sign_reminder", _("Reminder of an existing signature")
+        SIGNED = "signed", _("Signature confirmed")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -165,8 +286,17 @@ class OutgoingMail(models.Model):
         FAILED = "failed", _("Failed, needs staff")
         SENT = "sent", _("Sent")
 
+    # Exactly one of these: the person the mail is for. Erasing them erases it.
     registration = models.ForeignKey(
-        MediaRegistration, on_delete=models.CASCADE, related_name="mails", verbose_name=_("registration")
+        MediaRegistration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("registration"),
+    )
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -181,6 +311,17 @@ class OutgoingMail(models.Model):
         verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration__isnull=False, signature__isnull=True)
+                | Q(registration__isnull=True, signature__isnull=False),
+                name="mail_has_one_recipient",
+            )
+        ]
 
     def __str__(self):
         return _("Mail #%(number)s") % {"number": self.pk}
+
+    @property
+    def recipient(self):
+        return self.registration or self.signature

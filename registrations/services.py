@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import MediaRegistration, OutgoingMail, normalise_email
+from .models import MediaRegistration, OutgoingMail, Signature, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +21,14 @@ Kind = OutgoingMail.Kind
 # --- Mail ------------------------------------------------------------------------
 
 
-def mail_enqueue(*, registration, kind):
-    """Write the mail to the outbox and queue its delivery, in the caller's
-    transaction: the change and its mail are committed together or not at all."""
+def mail_enqueue(*, recipient, kind):
+    """Write the mail for a registration or a signature to the outbox and
+    queue its delivery, in the caller's transaction: the change and its mail
+    are committed together or not at all."""
     from .tasks import deliver_mail
 
-    mail = OutgoingMail.objects.create(registration=registration, kind=kind)
+    field = "signature" if isinstance(recipient, Signature) else "registration"
+    mail = OutgoingMail.objects.create(**{field: recipient}, kind=kind)
     deliver_mail.enqueue(mail.pk)
     return mail
 
@@ -58,7 +60,11 @@ def mail_deliver(*, mail_id):
     )
     if not claimed:
         return None
-    mail = OutgoingMail.objects.select_related("registration__event").filter(pk=mail_id).first()
+    mail = (
+        OutgoingMail.objects.select_related("registration__event", "signature__declaration__event")
+        .filter(pk=mail_id)
+        .first()
+    )
     if mail is None:  # erased meanwhile, with its registration
         return None
     mail.attempts += 1
@@ -121,44 +127,57 @@ def mail_resend(*, mail):
 # --- Registrations -------------------------------------------------------------------
 
 
+def _submit_once(*, model, parent, data, language):
+    """Create the row, unless this address already has one for the same
+    parent (event or declaration). Returns (row, created). Two identical
+    submissions at the same moment still make one row: the database's unique
+    constraint decides, and the loser reads the winner's row."""
+    parent_field = model._meta.get_field("event" if model is MediaRegistration else "declaration").name
+    lookup = {parent_field: parent, "email_normalised": normalise_email(data["email"])}
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            row = model.objects.create(
+                **{parent_field: parent}, mail_language=language, consent_at=timezone.now(), **data
+            )
+    except IntegrityError:
+        return model.objects.get(**lookup), False
+    return row, True
+
+
+def _confirm_once(*, model, row, confirmed_status):
+    """Double opt-in: the owner pressed the button from the mail link.
+    Returns (row, changed); confirming twice changes nothing."""
+    row = model.objects.select_for_update().get(pk=row.pk)
+    if row.status != model.Status.UNCONFIRMED:
+        return row, False
+    row.status = confirmed_status
+    row.confirmed_at = timezone.now()
+    row.save(update_fields=["status", "confirmed_at"])
+    return row, True
+
+
+@transaction.atomic
 def registration_submit(*, event, data, language):
     """Register a journalist, or, for an address already registered for this
-    event, send a reminder instead. The caller answers the same either way,
-    so the response never tells whether an address is registered."""
-    email_normalised = normalise_email(data["email"])
-    with transaction.atomic():
-        existing = MediaRegistration.objects.filter(event=event, email_normalised=email_normalised).first()
-        if existing is None:
-            try:
-                with transaction.atomic():
-                    registration = MediaRegistration.objects.create(
-                        event=event, mail_language=language, consent_at=timezone.now(), **data
-                    )
-            except IntegrityError:
-                # The same address, submitted twice at once: one row wins.
-                existing = MediaRegistration.objects.get(event=event, email_normalised=email_normalised)
-            else:
-                mail_enqueue(registration=registration, kind=Kind.CONFIRM)
-                logger.info("media registration %s created", registration.pk)
-                return registration
-        kind = Kind.CONFIRM if existing.status == Status.UNCONFIRMED else Kind.REMINDER
-        mail_enqueue(registration=existing, kind=kind)
-        logger.info("media registration %s: repeated submission, %s sent", existing.pk, kind)
-        return existing
+    event, send the confirmation link again (unconfirmed) or a reminder. The
+    caller answers the same either way, so the response never tells whether
+    an address is registered."""
+    registration, created = _submit_once(model=MediaRegistration, parent=event, data=data, language=language)
+    kind = Kind.CONFIRM if created or registration.status == Status.UNCONFIRMED else Kind.REMINDER
+    mail_enqueue(recipient=registration, kind=kind)
+    logger.info("media registration %s %s, %s queued", registration.pk, "created" if created else "repeated", kind)
+    return registration
 
 
 @transaction.atomic
 def registration_confirm(*, registration):
-    """Double opt-in: the registrant pressed the button from the mail link.
-    Confirming twice changes nothing."""
-    registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Status.UNCONFIRMED:
-        return registration
-    registration.status = Status.PENDING
-    registration.confirmed_at = timezone.now()
-    registration.save(update_fields=["status", "confirmed_at"])
-    mail_enqueue(registration=registration, kind=Kind.CONFIRMED)
-    logger.info("media registration %s confirmed", registration.pk)
+    registration, changed = _confirm_once(model=MediaRegistration, row=registration, confirmed_status=Status.PENDING)
+    if changed:
+        mail_enqueue(recipient=registration, kind=Kind.CONFIRMED)
+        logger.info("media registration %s confirmed", registration.pk)
     return registration
 
 
@@ -183,7 +202,7 @@ def registration_decide(*, registration, status, by, reason=""):
     registration.decided_by = by
     registration.decision_reason = reason.strip()
     registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-    mail_enqueue(registration=registration, kind=_DECISION_MAIL[status])
+    mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
     logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
     return registration
 
@@ -210,11 +229,62 @@ def registration_erase(*, registration):
 
 
 @transaction.atomic
-def registrations_purge_unconfirmed(*, now=None):
-    """Erase registrations nobody confirmed before their link expired."""
+def purge_unconfirmed(*, now=None):
+    """Erase registrations and signatures nobody confirmed before their link
+    expired. Returns {model label: rows erased}."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
-    _, per_model = MediaRegistration.objects.filter(status=Status.UNCONFIRMED, created_at__lt=cutoff).delete()
-    count = per_model.get(MediaRegistration._meta.label, 0)
-    logger.info("%s unconfirmed media registrations erased", count)
-    return count
+    counts = {}
+    for model in (MediaRegistration, Signature):
+        _, per_model = model.objects.filter(status=model.Status.UNCONFIRMED, created_at__lt=cutoff).delete()
+        counts[model._meta.label] = per_model.get(model._meta.label, 0)
+    logger.info("unconfirmed rows erased: %s", counts)
+    return counts
+
+
+# --- Declaration signatures -----------------------------------------------------------
+
+
+@transaction.atomic
+def signature_submit(*, declaration, data, language):
+    """Sign, or, for an address that already signed, send the confirmation
+    link again (unconfirmed) or a reminder; the caller answers the same."""
+    signature, created = _submit_once(model=Signature, parent=declaration, data=data, language=language)
+    kind = Kind.SIGN_CONFIRM if created or signature.status == Signature.Status.UNCONFIRMED else Kind.SIGN_REMINDER
+    mail_enqueue(recipient=signature, kind=kind)
+    logger.info("signature %s %s, %s queued", signature.pk, "created" if created else "repeated", kind)
+    return signature
+
+
+@transaction.atomic
+def signature_confirm(*, signature):
+    signature, changed = _confirm_once(model=Signature, row=signature, confirmed_status=Signature.Status.CONFIRMED)
+    if changed:
+        mail_enqueue(recipient=signature, kind=Kind.SIGNED)
+        logger.info("signature %s confirmed", signature.pk)
+    return signature
+
+
+@transaction.atomic
+def signature_erase(*, signature):
+    """Withdraw and erase: the row and its mail are deleted, not hidden."""
+    pk = signature.pk
+    Signature.objects.filter(pk=pk).delete()
+    logger.info("signature %s withdrawn and erased", pk)
+
+
+@transaction.atomic
+def signature_hide(*, signature, by):
+    """Staff hide an abusive signature from the list and the count,
+    recording who and when."""
+    updated = Signature.objects.filter(pk=signature.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_by=by
+    )
+    logger.info("signature %s hidden by user %s", signature.pk, by.pk)
+    return bool(updated)
+
+
+@transaction.atomic
+def signature_unhide(*, signature, by):
+    Signature.objects.filter(pk=signature.pk).update(hidden_at=None, hidden_by=None)
+    logger.info("signature %s shown again by user %s", signature.pk, by.pk)

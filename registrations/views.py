@@ -1,3 +1,5 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -5,26 +7,61 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from events.models import Event
 
 from . import links, services
-from .forms import MediaRegistrationForm
-from .models import MediaAccreditation, MediaRegistration
+from .forms import MediaRegistrationForm, SignatureForm
+from .models import Declaration, MediaAccreditation, MediaRegistration, Signature
 from .ratelimit import limit_posts
 
+SIGNATURES_PER_PAGE = 50
 
-def _accreditation(slug):
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    accreditation = MediaAccreditation.objects.filter(event=event).first()
-    return event, accreditation
+
+def _published_event(slug):
+    return get_object_or_404(Event.objects.published(), slug=slug)
 
 
 def _invalid_link(request):
     return render(request, "registrations/invalid_link.html", status=400)
 
 
+def _from_link(request, model, purpose):
+    """The row a private link names (token in the query or the form), or None."""
+    token = request.POST.get("t") if request.method == "POST" else request.GET.get("t")
+    try:
+        return links.read_token(purpose, model, token), token
+    except links.InvalidLink:
+        return None, token
+
+
+def _confirm(request, *, model, confirm, template):
+    """GET shows a button; only the POST it sends confirms, so a mail
+    scanner that opens the link confirms nothing."""
+    row, token = _from_link(request, model, links.CONFIRM)
+    if row is None:
+        return _invalid_link(request)
+    context = {"row": row, "event": row.event, "token": token}
+    if request.method == "POST":
+        context["row"] = confirm(row)
+        return render(request, f"{template}_done.html", context)
+    return render(request, f"{template}.html", context)
+
+
+def _withdraw(request, *, model, erase, template):
+    row, _token = _from_link(request, model, links.STATUS)
+    if row is None:
+        return _invalid_link(request)
+    event = row.event
+    erase(row)
+    return render(request, template, {"event": event})
+
+
+# --- Media accreditation ----------------------------------------------------------
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-@limit_posts("media-register", "RATE_LIMIT_SUBMIT")
+@limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def register(request, slug):
-    event, accreditation = _accreditation(slug)
+    event = _published_event(slug)
+    accreditation = MediaAccreditation.objects.filter(event=event).first()
     if accreditation is None or not accreditation.accepts_registrations():
         return render(
             request, "registrations/closed.html", {"event": event}, status=404 if accreditation is None else 200
@@ -41,40 +78,26 @@ def register(request, slug):
 
 @require_safe
 def check_mail(request, slug):
-    event = get_object_or_404(Event.objects.published(), slug=slug)
-    return render(request, "registrations/check_mail.html", {"event": event})
+    return render(request, "registrations/check_mail.html", {"event": _published_event(slug)})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@limit_posts("media-confirm", "RATE_LIMIT_CONFIRM")
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def confirm(request):
-    """GET shows a button; only the POST it sends confirms, so a mail
-    scanner that opens the link confirms nothing."""
-    token = request.POST.get("t") if request.method == "POST" else request.GET.get("t")
-    try:
-        registration = links.read_token(links.CONFIRM, MediaRegistration, token)
-    except links.InvalidLink:
-        return _invalid_link(request)
-    if request.method == "POST":
-        registration = services.registration_confirm(registration=registration)
-        return render(
-            request, "registrations/confirmed.html", {"registration": registration, "event": registration.event}
-        )
-    return render(
+    return _confirm(
         request,
-        "registrations/confirm.html",
-        {"registration": registration, "event": registration.event, "token": token},
+        model=MediaRegistration,
+        confirm=lambda row: services.registration_confirm(registration=row),
+        template="registrations/confirm",
     )
 
 
 @never_cache
 @require_safe
 def status(request):
-    token = request.GET.get("t")
-    try:
-        registration = links.read_token(links.STATUS, MediaRegistration, token)
-    except links.InvalidLink:
+    registration, token = _from_link(request, MediaRegistration, links.STATUS)
+    if registration is None:
         return _invalid_link(request)
     accreditation = None
     if registration.status == MediaRegistration.Status.APPROVED:
@@ -90,15 +113,105 @@ def status(request):
 
 @never_cache
 @require_POST
-@limit_posts("media-confirm", "RATE_LIMIT_CONFIRM")
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def withdraw(request):
-    try:
-        registration = links.read_token(links.STATUS, MediaRegistration, request.POST.get("t"))
-    except links.InvalidLink:
+    return _withdraw(
+        request,
+        model=MediaRegistration,
+        erase=lambda row: services.registration_erase(registration=row),
+        template="registrations/erased.html",
+    )
+
+
+# --- The Declaration --------------------------------------------------------------
+
+
+def _declaration(slug):
+    """The published event's Declaration with its live count, in one query."""
+    counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
+    return get_object_or_404(
+        Declaration.objects.select_related("event")
+        .filter(event__is_published=True)
+        .annotate(signature_count=Count("signatures", filter=counted)),
+        event__slug=slug,
+    )
+
+
+@require_safe
+def declaration(request, slug):
+    """The text, the count and the list: no form here (it is a page of its
+    own), so this page carries no token and can be cached."""
+    declaration = _declaration(slug)
+    signatures = (
+        declaration.signatures.listed()
+        .order_by("-confirmed_at", "-pk")
+        .only("declaration", "name", "country", "organisation", "visibility", "confirmed_at")
+    )
+    page = Paginator(signatures, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"declaration": declaration, "event": declaration.event, "page": page}
+    return render(request, "registrations/declaration.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_posts("submit", "RATE_LIMIT_SUBMIT")
+def sign(request, slug):
+    declaration = _declaration(slug)
+    if not declaration.is_open:
+        return render(
+            request, "registrations/declaration_closed.html", {"declaration": declaration, "event": declaration.event}
+        )
+    form = SignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot():
+            services.signature_submit(
+                declaration=declaration, data=form.signature_data(), language=form.cleaned_data["mail_language"]
+            )
+        return redirect("registrations:sign_check_mail", slug=slug)
+    context = {"declaration": declaration, "event": declaration.event, "form": form}
+    return render(request, "registrations/sign.html", context)
+
+
+@require_safe
+def sign_check_mail(request, slug):
+    declaration = _declaration(slug)
+    return render(
+        request, "registrations/sign_check_mail.html", {"declaration": declaration, "event": declaration.event}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
+def signature_confirm(request):
+    return _confirm(
+        request,
+        model=Signature,
+        confirm=lambda row: services.signature_confirm(signature=row),
+        template="registrations/signature_confirm",
+    )
+
+
+@never_cache
+@require_safe
+def signature_status(request):
+    signature, token = _from_link(request, Signature, links.STATUS)
+    if signature is None:
         return _invalid_link(request)
-    event = registration.event
-    services.registration_erase(registration=registration)
-    return render(request, "registrations/erased.html", {"event": event})
+    context = {"signature": signature, "event": signature.event, "token": token}
+    return render(request, "registrations/signature_status.html", context)
+
+
+@never_cache
+@require_POST
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
+def signature_withdraw(request):
+    return _withdraw(
+        request,
+        model=Signature,
+        erase=lambda row: services.signature_erase(signature=row),
+        template="registrations/signature_erased.html",
+    )
 
 
 @require_safe

@@ -90,3 +90,32 @@ def make_registration(event, **values):
     }
     defaults.update(values)
     return MediaRegistration.objects.create(**defaults)
+
+
+def make_declaration(event, **values):
+    from registrations.models import Declaration
+
+    defaults = {"title_en": "Declaration", "title_ru": "Декларация", "text_en": "We declare.", "is_open": True}
+    defaults.update(values)
+    return Declaration.objects.create(event=event, **defaults)
+
+
+def make_signature(declaration, **values):
+    from django.utils import timezone
+
+    from registrations.models import Signature
+
+    n = next(_counter)
+    defaults = {
+        "declaration": declaration,
+        "status": Signature.Status.CONFIRMED,
+        "name": f"Signatory {n}",
+        "country": "BY",
+        "email": f"signatory{n}@example.org",
+        "visibility": Signature.Visibility.FULL_NAME,
+        "mail_language": "en",
+        "consent_at": timezone.now(),
+        "confirmed_at": timezone.now(),
+    }
+    defaults.update(values)
+    return Signature.objects.create(**defaults)

@@ -1,6 +1,7 @@
 from django import template
+from django.db.models import Count, Q
 
-from ..models import MediaAccreditation
+from ..models import Declaration, MediaAccreditation, Signature
 
 register = template.Library()
 
@@ -12,3 +13,15 @@ def open_media_accreditation(event):
     if accreditation is not None and accreditation.accepts_registrations():
         return accreditation
     return None
+
+
+@register.simple_tag
+def declaration_of(event):
+    """The event's Declaration with its live count (one query), or None."""
+    counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
+    return (
+        Declaration.objects.filter(event=event)
+        .select_related("event")
+        .annotate(signature_count=Count("signatures", filter=counted))
+        .first()
+    )

@@ -34,8 +34,13 @@ def test_sitemap_lists_every_public_page_in_every_language_with_alternates(clien
         "be": "http://testserver/be/",
         "x-default": "http://testserver/",
     }
+    declaration_alternates = {
+        lang: url.replace("/new-belarus-against-torture/", "/new-belarus-against-torture/declaration/")
+        for lang, url in event_alternates.items()
+    }
     expected = {}
     for lang in ("en", "ru", "be"):
         expected[home_alternates[lang]] = home_alternates
         expected[event_alternates[lang]] = event_alternates
+        expected[declaration_alternates[lang]] = declaration_alternates
     assert urls == expected

@@ -41,6 +41,8 @@ def test_organisers_group_has_exactly_the_review_permissions():
         "change_mediaregistration",
         "view_outgoingmail",
         "change_outgoingmail",
+        "view_signature",
+        "change_signature",
     }
 
 
@@ -60,6 +62,7 @@ def test_organiser_reviews_but_cannot_edit_content_or_users(organiser_client, ev
         ("admin:auth_user_changelist", []),
         ("admin:auth_group_changelist", []),
         ("admin:registrations_mediaaccreditation_changelist", []),
+        ("admin:registrations_declaration_changelist", []),
     ]:
         assert client.get(reverse(name, args=args)).status_code == 403, name
     response = client.post(

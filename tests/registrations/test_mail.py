@@ -89,7 +89,7 @@ def test_mail_that_keeps_failing_waits_for_staff_who_resend_it(admin_client, eve
     settings.MAIL_RETRY_DELAYS = [0, 0]
     registration = make_registration(event)
     mail_server.stop()
-    services.mail_enqueue(registration=registration, kind=OutgoingMail.Kind.CONFIRMED)  # attempt 1
+    services.mail_enqueue(recipient=registration, kind=OutgoingMail.Kind.CONFIRMED)  # attempt 1
     services.mail_send_due()  # attempt 2
     services.mail_send_due()  # attempt 3: the last
     mail = OutgoingMail.objects.get()
@@ -145,6 +145,6 @@ def test_expired_unconfirmed_registrations_are_purged(event, settings):
     confirmed = make_registration(event, created_at=timezone.now() - timedelta(days=30))
     out = io.StringIO()
     call_command("purge_unconfirmed", stdout=out)
-    assert out.getvalue().strip() == "1 unconfirmed registrations erased"
+    assert out.getvalue().strip() == "1 unconfirmed registrations and 0 unconfirmed signatures erased"
     assert set(MediaRegistration.objects.values_list("pk", flat=True)) == {fresh.pk, confirmed.pk}
     assert not MediaRegistration.objects.filter(pk=old.pk).exists()

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from events import demo_content as demo
 from events.models import Event, EventOrganisation, Organisation, Session, Speaker
-from registrations.models import MediaAccreditation
+from registrations.models import Declaration, MediaAccreditation
 
 LANGUAGES = ("en", "ru", "be")
 # Stable identities for the demo rows, derived from their keys.
@@ -103,6 +103,16 @@ class Command(BaseCommand):
                 changes += 1
 
         _, changed = _upsert(MediaAccreditation, {"event": event}, {"is_open": True})
+        changes += changed
+        _, changed = _upsert(
+            Declaration,
+            {"event": event},
+            {
+                "is_open": True,
+                **_translated("title", demo.DECLARATION["title"]),
+                **_translated("text", demo.DECLARATION["text"]),
+            },
+        )
         changes += changed
 
         verb = "updated" if changes else "already up to date"

@@ -1,11 +1,17 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services import registrations_purge_unconfirmed
+from registrations.models import MediaRegistration, Signature
+from registrations.services import purge_unconfirmed
 
 
 class Command(BaseCommand):
-    help = "Erase registrations whose confirmation link has expired unconfirmed. Safe to run daily from cron."
+    help = (
+        "Erase registrations and signatures whose confirmation link expired unconfirmed. Safe to run daily from cron."
+    )
 
     def handle(self, *args, **options):
-        count = registrations_purge_unconfirmed()
-        self.stdout.write(f"{count} unconfirmed registrations erased")
+        counts = purge_unconfirmed()
+        self.stdout.write(
+            f"{counts[MediaRegistration._meta.label]} unconfirmed registrations and "
+            f"{counts[Signature._meta.label]} unconfirmed signatures erased"
+        )
