@@ -34,6 +34,7 @@ class EventAdmin(TranslationAdmin):
         (_("When"), {"fields": (("start", "end"), "timezone")}),
         (_("About the forum"), {"fields": ("description", "goals", "participants", "languages_note")}),
         (_("How to take part"), {"fields": ("stream_url", "facebook_url", "recording_url")}),
+        (_("Privacy"), {"fields": ("retention_days",)}),
         (_("Calendar"), {"classes": ("collapse",), "fields": ("uid", "sequence", "created_at", "updated_at")}),
     )
 

@@ -124,6 +124,11 @@ class Event(ScheduledMixin):
     facebook_url = HttpsURLField(_("Facebook event"), blank=True)
     recording_url = HttpsURLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
     is_published = models.BooleanField(_("published"), default=False)
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep personal data for (days)"),
+        default=90,
+        help_text=_("Registrations and signatures of this event are erased this many days after it ends; counts stay."),
+    )
     organisations = models.ManyToManyField(
         "Organisation", through="EventOrganisation", related_name="events", verbose_name=_("organisations"), blank=True
     )

@@ -4,10 +4,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
 
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
+from forum_site.views import healthz
 from registrations.sitemaps import DeclarationSitemap
+
+# Every staff user needs a second factor (TOTP) to reach the admin.
+admin.site.__class__ = OTPAdminSite
 
 sitemaps = {"home": HomeSitemap, "events": EventSitemap, "declarations": DeclarationSitemap}
 
@@ -20,6 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

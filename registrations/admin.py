@@ -11,11 +11,12 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events import ical
+from events.models import Event
 from events.views import CalendarResponse
 
 from . import services
 from .forms import country_name
-from .models import Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
+from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
 
 
 @admin.register(MediaAccreditation)
@@ -109,8 +110,33 @@ def stream_csv(rows, *, header, filename):
     return response
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Records each staff view of a person's details and each export."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and obj is not None:
+            services.audit_record(
+                user=request.user, action=AuditEntry.Action.VIEW, model=self.model, object_id=obj.pk, event=obj.event
+            )
+        return response
+
+    event_path = "event"
+
+    def audit_export(self, request, queryset):
+        events = list(queryset.order_by().values_list(self.event_path, flat=True).distinct()[:2])
+        services.audit_record(
+            user=request.user,
+            action=AuditEntry.Action.EXPORT,
+            model=self.model,
+            rows=queryset.count(),
+            event=Event.objects.get(pk=events[0]) if len(events) == 1 else None,
+        )
+
+
 @admin.register(MediaRegistration)
-class MediaRegistrationAdmin(admin.ModelAdmin):
+class MediaRegistrationAdmin(AuditedAdmin):
     list_display = (
         "__str__",
         "name",
@@ -216,6 +242,7 @@ class MediaRegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        self.audit_export(request, queryset)
         return csv_export_response(queryset, columns=CSV_COLUMNS, row=_csv_row, related="event", name="media")
 
     @admin.action(description=_("Export approved media of the selection as a calendar (.ics)"), permissions=["view"])
@@ -223,6 +250,7 @@ class MediaRegistrationAdmin(admin.ModelAdmin):
         approved = (
             queryset.filter(status=MediaRegistration.Status.APPROVED).select_related("event").order_by("event", "name")
         )
+        self.audit_export(request, approved)
         content = ical.attendee_calendar(
             [(r.event, r.name, r.email) for r in approved],
             page_url_for=lambda event: request.build_absolute_uri(event.get_absolute_url()),
@@ -282,7 +310,8 @@ class HiddenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(AuditedAdmin):
+    event_path = "declaration__event"
     list_display = (
         "__str__",
         "name",
@@ -341,6 +370,7 @@ class SignatureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export selected signatures as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
+        self.audit_export(request, queryset)
         return csv_export_response(
             queryset, columns=SIGNATURE_COLUMNS, row=_signature_row, related="declaration", name="signatures"
         )
@@ -390,3 +420,20 @@ class OutgoingMailAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count) % {"count": count}
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "action", "model", "object_id", "rows", "event")
+    list_filter = ("action", "model", "at", "event")
+    list_select_related = ("user", "event")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

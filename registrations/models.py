@@ -7,7 +7,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,7 @@ class MediaAccreditation(models.Model):
     zoom_url = HttpsURLField(
         _("Zoom link"), max_length=500, blank=True, help_text=_("Sent only to approved journalists.")
     )
+    erased_count = models.PositiveIntegerField(_("registrations erased after the event"), default=0, editable=False)
     access_note = models.TextField(
         _("access note"),
         blank=True,
@@ -146,6 +147,18 @@ class MediaRegistration(models.Model):
         super().save(*args, **kwargs)
 
 
+class DeclarationQuerySet(models.QuerySet):
+    def with_count(self):
+        """Each Declaration with `signature_count`: confirmed signatures not
+        hidden as abuse, plus those erased after the event (one query)."""
+        counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
+        return self.annotate(
+            signature_count=ExpressionWrapper(
+                Count("signatures", filter=counted) + F("erased_count"), output_field=models.IntegerField()
+            )
+        )
+
+
 class Declaration(models.Model):
     """A text that participants sign, per event, in every language."""
 
@@ -153,8 +166,11 @@ class Declaration(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     is_open = models.BooleanField(_("open for signing"), default=True)
+    erased_count = models.PositiveIntegerField(_("signatures erased after the event"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DeclarationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("declaration")
@@ -325,3 +341,32 @@ class OutgoingMail(models.Model):
     @property
     def recipient(self):
         return self.registration or self.signature
+
+
+class AuditEntry(models.Model):
+    """Who looked at or exported personal data, when, and how much. It names
+    rows by number only; staff can read it, nobody can edit it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("what"), max_length=64)
+    object_id = models.BigIntegerField(_("number"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=1)
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.model}"

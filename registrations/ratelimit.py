@@ -13,9 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
+from forum_site.net import client_address
 
 
 def _key(scope, address, window, now):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import MediaRegistration, OutgoingMail, Signature, normalise_email
@@ -288,3 +288,84 @@ def signature_hide(*, signature, by):
 def signature_unhide(*, signature, by):
     Signature.objects.filter(pk=signature.pk).update(hidden_at=None, hidden_by=None)
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)
+
+
+# --- Audit and retention ---------------------------------------------------------------
+
+
+def audit_record(*, user, action, model, object_id=None, rows=1, event=None):
+    """Note that staff viewed or exported personal data."""
+    from .models import AuditEntry
+
+    AuditEntry.objects.create(
+        user=user, action=action, model=model._meta.label, object_id=object_id, rows=rows, event=event
+    )
+    logger.info("audit: user %s %s %s rows of %s", getattr(user, "pk", None), action, rows, model._meta.label)
+
+
+def _delete_mail_tasks(mail_ids):
+    """Task results name a mail by number only; they go with the mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    mail_ids = set(mail_ids)
+    stale = [
+        result.pk
+        for result in DBTaskResult.objects.filter(task_path="registrations.tasks.deliver_mail").only("args_kwargs")
+        if (result.args_kwargs.get("args") or [None])[0] in mail_ids
+    ]
+    DBTaskResult.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
+@transaction.atomic
+def event_purge_personal_data(*, event):
+    """Erase every personal field of an event's registrations and signatures
+    (the rows themselves), their mail and task results, and the audit entries
+    about them; keep only how many there were."""
+    from .models import AuditEntry, Declaration, MediaAccreditation
+
+    registrations = MediaRegistration.objects.filter(event=event)
+    signatures = Signature.objects.filter(declaration__event=event)
+    counted = signatures.counted().count()
+    mail_ids = list(
+        OutgoingMail.objects.filter(Q(registration__event=event) | Q(signature__declaration__event=event)).values_list(
+            "pk", flat=True
+        )
+    )
+    erased_registrations = registrations.count()
+    MediaAccreditation.objects.filter(event=event).update(erased_count=F("erased_count") + erased_registrations)
+    Declaration.objects.filter(event=event).update(erased_count=F("erased_count") + counted)
+    registrations.delete()
+    _, per_model = signatures.delete()
+    result = {
+        "registrations": erased_registrations,
+        "signatures": per_model.get(Signature._meta.label, 0),
+        "mail": len(mail_ids),
+        "tasks": _delete_mail_tasks(mail_ids),
+        "audit": AuditEntry.objects.filter(event=event).delete()[0],
+    }
+    logger.info("event %s: personal data erased %s", event.pk, result)
+    return result
+
+
+def purge_personal_data(*, now=None):
+    """Erase the personal data of every event whose retention period has
+    passed, expired sessions, and unconfirmed rows. Safe to run daily."""
+    from django.contrib.sessions.models import Session as SessionRow
+
+    from events.models import Event
+
+    now = now or timezone.now()
+    due = [
+        event
+        for event in Event.objects.filter(end__lt=now)
+        if event.end + timedelta(days=event.retention_days) <= now
+        and (
+            MediaRegistration.objects.filter(event=event).exists()
+            or Signature.objects.filter(declaration__event=event).exists()
+        )
+    ]
+    results = {event.slug: event_purge_personal_data(event=event) for event in due}
+    purge_unconfirmed(now=now)
+    SessionRow.objects.filter(expire_date__lt=now).delete()
+    return results

@@ -1,5 +1,4 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -128,12 +127,8 @@ def withdraw(request):
 
 def _declaration(slug):
     """The published event's Declaration with its live count, in one query."""
-    counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
     return get_object_or_404(
-        Declaration.objects.select_related("event")
-        .filter(event__is_published=True)
-        .annotate(signature_count=Count("signatures", filter=counted)),
-        event__slug=slug,
+        Declaration.objects.with_count().select_related("event").filter(event__is_published=True), event__slug=slug
     )
 
 

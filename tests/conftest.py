@@ -84,3 +84,26 @@ def site_url(transactional_db):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+def verified_client(user):
+    """A client logged in as `user` who passed the second factor (TOTP)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """Overrides pytest-django's: the admin requires a verified second factor."""
+    return verified_client(admin_user)

@@ -1,7 +1,6 @@
 from django import template
-from django.db.models import Count, Q
 
-from ..models import Declaration, MediaAccreditation, Signature
+from ..models import Declaration, MediaAccreditation
 
 register = template.Library()
 
@@ -18,10 +17,4 @@ def open_media_accreditation(event):
 @register.simple_tag
 def declaration_of(event):
     """The event's Declaration with its live count (one query), or None."""
-    counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
-    return (
-        Declaration.objects.filter(event=event)
-        .select_related("event")
-        .annotate(signature_count=Count("signatures", filter=counted))
-        .first()
-    )
+    return Declaration.objects.with_count().filter(event=event).select_related("event").first()

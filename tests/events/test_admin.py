@@ -10,9 +10,8 @@ MODELS = [Event, Session, Speaker, Organisation]
 
 
 @pytest.fixture
-def staff_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
+def staff_client(admin_client):
+    return admin_client
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -61,6 +60,7 @@ def test_admin_saves_an_event_in_three_languages(staff_client):
             "end_1": "18:00",
             "timezone": "Europe/Minsk",
             "is_published": "on",
+            "retention_days": "90",
             "sessions-TOTAL_FORMS": "0",
             "sessions-INITIAL_FORMS": "0",
             "event_organisations-TOTAL_FORMS": "0",

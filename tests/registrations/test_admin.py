@@ -5,11 +5,11 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
 from registrations.models import MediaRegistration
+from tests.conftest import verified_client
 from tests.factories import make_accreditation, make_event, make_registration
 from tests.html import soup, text
 
@@ -29,9 +29,7 @@ def event():
 def organiser_client():
     user = User.objects.create_user("organiser", password="a long test password 1", is_staff=True)
     user.groups.add(Group.objects.get(name="Organisers"))
-    client = Client()
-    client.force_login(user)
-    return client, user
+    return verified_client(user), user
 
 
 def test_organisers_group_has_exactly_the_review_permissions():
@@ -43,6 +41,7 @@ def test_organisers_group_has_exactly_the_review_permissions():
         "change_outgoingmail",
         "view_signature",
         "change_signature",
+        "view_auditentry",
     }
 
 
@@ -76,9 +75,7 @@ def test_organiser_reviews_but_cannot_edit_content_or_users(organiser_client, ev
 def test_staff_without_the_group_see_nothing(event):
     make_registration(event)
     user = User.objects.create_user("helper", password="a long test password 2", is_staff=True)
-    client = Client()
-    client.force_login(user)
-    assert client.get(reverse(CHANGELIST)).status_code == 403
+    assert verified_client(user).get(reverse(CHANGELIST)).status_code == 403
 
 
 def test_anonymous_visitors_get_no_registration_data(client, event):

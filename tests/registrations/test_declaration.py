@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +15,7 @@ from hypothesis import strategies as st
 
 from registrations import links, services
 from registrations.models import OutgoingMail, Signature
+from tests.conftest import verified_client
 from tests.factories import make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
 from tests.mailserver import subject
@@ -132,8 +132,7 @@ def test_a_signature_hidden_by_staff_leaves_the_list_and_the_count(client, demo_
     abuse = make_signature(declaration, name="Abusive Text")
     organiser = User.objects.create_user("mod", password="a long test password 3", is_staff=True)
     organiser.groups.add(Group.objects.get(name="Organisers"))
-    staff = Client()
-    staff.force_login(organiser)
+    staff = verified_client(organiser)
     changelist = reverse("admin:registrations_signature_changelist")
     response = staff.post(changelist, {"action": "hide", "_selected_action": [abuse.pk]})
     assert response.status_code == 302

@@ -1,0 +1,299 @@
+"""Who reaches what, headers, second factor, lockout, deployment checks, health."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import DatabaseError
+from django.test import Client
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registrations import links
+from tests.conftest import verified_client
+from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
+from tests.html import soup, text
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+@pytest.fixture
+def world():
+    event = make_event()
+    make_accreditation(event)
+    registration = make_registration(event)
+    signature = make_signature(make_declaration(event))
+    return {"event": event, "registration": registration, "signature": signature}
+
+
+def _clients():
+    def anonymous():
+        return Client()
+
+    def staff_without_device():
+        user = User.objects.create_user("nodevice", password="x" * 20, is_staff=True, is_superuser=True)
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def organiser():
+        user = User.objects.create_user("organiser", password="x" * 20, is_staff=True)
+        user.groups.add(Group.objects.get(name="Organisers"))
+        return verified_client(user)
+
+    def superuser():
+        return verified_client(User.objects.create_superuser("root", password="x" * 20))
+
+    return {
+        "anonymous": anonymous,
+        "staff without device": staff_without_device,
+        "organiser": organiser,
+        "superuser": superuser,
+    }
+
+
+LOGIN_REDIRECT = "login"
+# URL (built from the test data) -> expected answer per role.
+ACCESS = [
+    ("admin index", lambda w: reverse("admin:index"), {"organiser": 200, "superuser": 200}),
+    (
+        "registrations",
+        lambda w: reverse("admin:registrations_mediaregistration_changelist"),
+        {"organiser": 200, "superuser": 200},
+    ),
+    (
+        "one registration",
+        lambda w: reverse("admin:registrations_mediaregistration_change", args=[w["registration"].pk]),
+        {"organiser": 200, "superuser": 200},
+    ),
+    ("signatures", lambda w: reverse("admin:registrations_signature_changelist"), {"organiser": 200, "superuser": 200}),
+    (
+        "one signature",
+        lambda w: reverse("admin:registrations_signature_change", args=[w["signature"].pk]),
+        {"organiser": 200, "superuser": 200},
+    ),
+    (
+        "outgoing mail",
+        lambda w: reverse("admin:registrations_outgoingmail_changelist"),
+        {"organiser": 200, "superuser": 200},
+    ),
+    ("audit log", lambda w: reverse("admin:registrations_auditentry_changelist"), {"organiser": 200, "superuser": 200}),
+    (
+        "edit an event",
+        lambda w: reverse("admin:events_event_change", args=[w["event"].pk]),
+        {"organiser": 403, "superuser": 200},
+    ),
+    (
+        "accreditation settings",
+        lambda w: reverse("admin:registrations_mediaaccreditation_changelist"),
+        {"organiser": 403, "superuser": 200},
+    ),
+    ("users", lambda w: reverse("admin:auth_user_changelist"), {"organiser": 403, "superuser": 200}),
+    ("groups", lambda w: reverse("admin:auth_group_changelist"), {"organiser": 403, "superuser": 200}),
+    ("TOTP devices", lambda w: reverse("admin:otp_totp_totpdevice_changelist"), {"organiser": 403, "superuser": 200}),
+]
+
+
+@pytest.mark.parametrize(("role"), ["anonymous", "staff without device", "organiser", "superuser"])
+@pytest.mark.parametrize(("name", "url", "expected"), ACCESS, ids=[a[0] for a in ACCESS])
+def test_admin_access_matrix(world, role, name, url, expected):
+    client = _clients()[role]()
+    response = client.get(url(world))
+    answer = expected.get(role, LOGIN_REDIRECT)
+    if answer == LOGIN_REDIRECT:
+        assert response.status_code == 302, (role, name)
+        assert response["Location"].startswith(LOGIN), (role, name)
+    else:
+        assert response.status_code == answer, (role, name)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff without device", "organiser", "superuser"])
+@pytest.mark.parametrize(
+    ("changelist", "row"),
+    [
+        ("admin:registrations_mediaregistration_changelist", "registration"),
+        ("admin:registrations_signature_changelist", "signature"),
+    ],
+)
+def test_exports_only_for_verified_staff(world, role, changelist, row):
+    client = _clients()[role]()
+    response = client.post(reverse(changelist), {"action": "export_csv", "_selected_action": [world[row].pk]})
+    if role in ("organiser", "superuser"):
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 2
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "staff without device", "organiser", "superuser"])
+def test_private_pages_need_their_link_whoever_asks(world, role):
+    client = _clients()[role]()
+    for path in ("/en/media/status/", "/en/declaration/signature/"):
+        assert client.get(path).status_code == 400
+    assert client.post("/en/media/withdraw/").status_code == 400
+    assert client.post("/en/declaration/withdraw/").status_code == 400
+    # With the link, the page is the registrant's own, for anyone holding it.
+    token = links.make_token(links.STATUS, world["registration"])
+    assert client.get(f"/en/media/status/?t={token}").status_code == 200
+
+
+def test_admin_login_asks_for_the_second_factor():
+    user = User.objects.create_superuser("root", password="a long password 123")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = Client()
+    credentials = {"username": "root", "password": "a long password 123"}
+    # The right password alone is not enough: the page asks for the device and its code.
+    page = soup(client.post(LOGIN, credentials))
+    assert [o["value"] for o in page.select("select[name=otp_device] option") if o["value"]] == [device.persistent_id]
+    response = client.post(LOGIN, {**credentials, "otp_device": device.persistent_id, "otp_token": "000000"})
+    assert response.status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302
+    time.sleep(1.1)  # after a wrong code the device refuses tries for a second (then 2, 4, …)
+    token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    response = client.post(LOGIN, {**credentials, "otp_device": device.persistent_id, "otp_token": token})
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_lockout_after_repeated_failures_from_one_address(settings, lang):
+    settings.AXES_FAILURE_LIMIT = 3
+    User.objects.create_superuser("root", password="a long password 123")
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    for _ in range(2):
+        assert client.post(LOGIN, {"username": "root", "password": "wrong"}).status_code == 200
+    response = client.post(LOGIN, {"username": "someone-else", "password": "wrong"})
+    assert response.status_code == 429
+    heading = {"en": "Too many failed logins", "ru": "Слишком много неудачных попыток входа"}[lang]
+    assert text(soup(response).h1) == heading
+    # Even the right password is refused from this address now.
+    assert client.post(LOGIN, {"username": "root", "password": "a long password 123"}).status_code == 429
+
+
+def test_lockout_per_user_across_addresses(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    User.objects.create_superuser("root", password="a long password 123")
+    for i in range(3):
+        Client(REMOTE_ADDR=f"198.51.100.{i}").post(LOGIN, {"username": "root", "password": "wrong"})
+    response = Client(REMOTE_ADDR="203.0.113.9").post(LOGIN, {"username": "root", "password": "a long password 123"})
+    assert response.status_code == 429
+
+
+PUBLIC = ["/en/", "/ru/events/{slug}/", "/be/events/{slug}/declaration/", "/en/privacy/", "/en/events/{slug}/media/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_every_public_page_sends_a_strict_content_security_policy(client, world, path):
+    response = client.get(path.format(slug=world["event"].slug))
+    assert response.status_code == 200
+    policy = dict(
+        ([*part.strip().split(" ", 1), ""])[:2]
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
+    )
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self'"
+    assert policy["style-src"] == "'self'"
+    assert policy["frame-src"] == "https://www.youtube-nocookie.com"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "unsafe" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "microphone=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_static_files_get_the_same_headers(client):
+    page = soup(client.get("/en/"))
+    response = client.get(page.select_one("script[src]")["src"])
+    body = b"".join(response.streaming_content)
+    response.close()
+    assert response.status_code == 200
+    assert b"showLocalTimes" in body
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_check_deploy_passes_with_the_production_environment_from_the_readme():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(
+        {
+            "DEBUG": "False",
+            "SECRET_KEY": "k7Qx9vT2mZ4rW8yB1nE6uP3sJ0aL5cH9fD2gK8pR4tV7wY1zX3bN6mQ0eS5uA2iO",
+            "ALLOWED_HOSTS": "forum.example.org",
+            "BEHIND_PROXY": "True",
+            "SECURE_SSL_REDIRECT": "True",
+            "SECURE_COOKIES": "True",
+            "SECURE_HSTS_SECONDS": "31536000",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+            "SECURE_HSTS_PRELOAD": "True",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    readme = (ROOT / "README.md").read_text()
+    for name, value in env.items():
+        if name.startswith(("SECURE_", "BEHIND_PROXY")):
+            assert f"{name}={value}" in readme, name
+
+
+def test_health_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import connection
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+
+
+def test_client_address_comes_from_the_proxy_only_when_configured(settings):
+    from django.test import RequestFactory
+
+    from forum_site.net import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "127.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_address(request) == "203.0.113.5"
+
+
+def test_rate_limit_behind_the_proxy_counts_each_client(client, settings, world):
+    settings.BEHIND_PROXY = True
+    settings.RATE_LIMIT_SUBMIT = (1, 600)
+    url = f"/en/events/{world['event'].slug}/media/"
+    first = client.post(url, {}, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    second = client.post(url, {}, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    again = client.post(url, {}, HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.1")
+    assert (first.status_code, second.status_code, again.status_code) == (200, 200, 429)
