@@ -2,6 +2,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from forum_site.pagecache import public_page
+
 from . import ical
 from .localtime import describe_range, group_by_day
 from .models import Event, EventOrganisation
@@ -18,12 +20,14 @@ def _published_event(slug):
     return get_object_or_404(Event.objects.published(), slug=slug)
 
 
+@public_page
 @require_safe
 def home(request):
     featured, others = Event.objects.featured_and_others()
     return render(request, "events/home.html", {"featured": featured, "others": others})
 
 
+@public_page
 @require_safe
 def event_detail(request, slug):
     event = _published_event(slug)
@@ -53,6 +57,7 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", context)
 
 
+@public_page
 @require_safe
 def event_calendar(request, slug):
     event = _published_event(slug)
@@ -61,6 +66,7 @@ def event_calendar(request, slug):
     return CalendarResponse(content, filename=f"{event.slug}.ics")
 
 
+@public_page
 @require_safe
 def session_calendar(request, slug, pk):
     event = _published_event(slug)
@@ -70,6 +76,7 @@ def session_calendar(request, slug, pk):
     return CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
 
 
+@public_page
 @require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

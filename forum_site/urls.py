@@ -8,6 +8,7 @@ from django_otp.admin import OTPAdminSite
 
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
+from forum_site.pagecache import public_page
 from forum_site.views import healthz
 from registrations.sitemaps import DeclarationSitemap
 
@@ -22,7 +23,7 @@ urlpatterns = [
     # CSRF token: a token would set a cookie for every reader and make every
     # public page uncacheable, for no protection worth having.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self):
+        from forum_site.pagecache import bump
+
+        # Public content: the Declaration's text, whether media registration is open.
+        # (Signatures change the public count and list through their services, which bump.)
+        for name in ("Declaration", "MediaAccreditation"):
+            model = self.get_model(name)
+            post_save.connect(bump, sender=model, dispatch_uid=f"pagecache-save-{name}")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache-delete-{name}")

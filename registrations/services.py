@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from forum_site import pagecache
+
 from .models import MediaRegistration, OutgoingMail, Signature, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -260,6 +262,7 @@ def signature_submit(*, declaration, data, language):
 def signature_confirm(*, signature):
     signature, changed = _confirm_once(model=Signature, row=signature, confirmed_status=Signature.Status.CONFIRMED)
     if changed:
+        pagecache.bump()  # the public count and list change
         mail_enqueue(recipient=signature, kind=Kind.SIGNED)
         logger.info("signature %s confirmed", signature.pk)
     return signature
@@ -270,6 +273,7 @@ def signature_erase(*, signature):
     """Withdraw and erase: the row and its mail are deleted, not hidden."""
     pk = signature.pk
     Signature.objects.filter(pk=pk).delete()
+    pagecache.bump()
     logger.info("signature %s withdrawn and erased", pk)
 
 
@@ -280,6 +284,7 @@ def signature_hide(*, signature, by):
     updated = Signature.objects.filter(pk=signature.pk, hidden_at__isnull=True).update(
         hidden_at=timezone.now(), hidden_by=by
     )
+    pagecache.bump()
     logger.info("signature %s hidden by user %s", signature.pk, by.pk)
     return bool(updated)
 
@@ -287,6 +292,7 @@ def signature_hide(*, signature, by):
 @transaction.atomic
 def signature_unhide(*, signature, by):
     Signature.objects.filter(pk=signature.pk).update(hidden_at=None, hidden_by=None)
+    pagecache.bump()
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)
 
 
@@ -366,6 +372,8 @@ def purge_personal_data(*, now=None):
         )
     ]
     results = {event.slug: event_purge_personal_data(event=event) for event in due}
+    if results:
+        pagecache.bump()
     purge_unconfirmed(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     return results

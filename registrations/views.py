@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.models import Event
+from forum_site.pagecache import public_page
 
 from . import links, services
 from .forms import MediaRegistrationForm, SignatureForm
@@ -132,6 +133,7 @@ def _declaration(slug):
     )
 
 
+@public_page
 @require_safe
 def declaration(request, slug):
     """The text, the count and the list: no form here (it is a page of its
@@ -209,6 +211,7 @@ def signature_withdraw(request):
     )
 
 
+@public_page
 @require_safe
 def privacy(request):
     return render(request, "registrations/privacy.html")

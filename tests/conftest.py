@@ -31,6 +31,13 @@ def demo_event(db):
 
 
 @pytest.fixture(autouse=True)
+def _version_read_every_request(settings):
+    """Production trusts the content version it read for a second; tests
+    read it on every request, so query counts do not depend on timing."""
+    settings.PAGE_CACHE_VERSION_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages do not leak between tests."""
     cache.clear()

@@ -2,6 +2,8 @@ import pytest
 
 from tests.html import soup, text
 
+pytestmark = pytest.mark.django_db  # every request reads the content version
+
 
 @pytest.mark.parametrize(
     ("lang", "heading"), [("en", "Something went wrong"), ("ru", "Что-то пошло не так"), ("be", "Нешта пайшло не так")]

@@ -1,0 +1,78 @@
+"""Operating the site: staff enrolment, shared rate limits, log format."""
+
+import io
+import json
+import logging
+import os
+import socket
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from forum_site.logs import JsonFormatter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_enrol_totp_gives_a_staff_user_a_device_once():
+    user = User.objects.create_user("reviewer", password="x" * 20, is_staff=True)
+    out = io.StringIO()
+    call_command("enrol_totp", "reviewer", stdout=out)
+    (device,) = TOTPDevice.objects.filter(user=user)
+    assert device.confirmed
+    assert out.getvalue().splitlines()[-1] == device.config_url
+    assert device.config_url.startswith("otpauth://totp/")
+    with pytest.raises(CommandError, match="already has a TOTP device"):
+        call_command("enrol_totp", "reviewer", stdout=io.StringIO())
+    call_command("enrol_totp", "reviewer", "--replace", stdout=io.StringIO())
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    assert TOTPDevice.objects.get(user=user).key != device.key
+
+
+def test_enrol_totp_refuses_non_staff():
+    User.objects.create_user("visitor", password="x" * 20)
+    with pytest.raises(CommandError, match="not staff"):
+        call_command("enrol_totp", "visitor", stdout=io.StringIO())
+
+
+def _redis_up():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def test_rate_limits_are_shared_through_redis(settings):
+    if not _redis_up():
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("Redis is required here (127.0.0.1:6379)")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    import redis
+
+    from registrations.ratelimit import hit
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    }
+    redis.Redis(db=15).flushdb()
+    try:
+        results = [hit("test", "192.0.2.1", limit=3, window=60) for _ in range(4)]
+        assert results == [True, True, True, False]
+        # Another process (another worker or host) reads the same count.
+        keys = redis.Redis(db=15).keys("*rl:test:*")
+        assert len(keys) == 1
+        assert int(redis.Redis(db=15).get(keys[0])) == 4
+        assert b"192.0.2.1" not in keys[0]  # the address itself is not stored
+    finally:
+        redis.Redis(db=15).flushdb()
+
+
+def test_log_lines_are_one_json_object_each():
+    record = logging.LogRecord("registrations.services", logging.INFO, __file__, 1, "mail %s sent", (7,), None)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert (entry["level"], entry["logger"], entry["message"]) == ("INFO", "registrations.services", "mail 7 sent")
