@@ -26,7 +26,6 @@ from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld+json", "image/svg+xml")
 _version = {"value": None, "read_at": 0.0}
@@ -80,75 +79,133 @@ def bump(**kwargs):
 
 
 class _Entry:
-    __slots__ = ("body", "etag", "expires", "gzipped", "headers", "status")
+    """A stored response, with its WSGI status line and header lists ready
+    for each answer: plain, gzip, and 304."""
+
+    __slots__ = ("etag", "expires", "gzipped", "not_modified", "plain")
 
     def __init__(self, response, expires):
-        self.status = response.status_code
-        self.headers = {
-            name: value
+        headers = [
+            (name, value)
             for name, value in response.items()
-            if name.lower() not in ("content-length", "content-encoding")
-        }
-        self.body = response.content
-        self.etag = '"' + hashlib.blake2b(self.body, digest_size=16).hexdigest() + '"'
-        content_type = response.get("Content-Type", "")
-        self.gzipped = None
-        if len(self.body) > 512 and content_type.startswith(_COMPRESSIBLE):
-            self.gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+            if name.lower() not in ("content-length", "content-encoding", "vary", "etag")
+        ]
+        body = response.content
+        self.etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         self.expires = expires
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        compressible = len(body) > 512 and response.get("Content-Type", "").startswith(_COMPRESSIBLE)
+        if compressible and "Accept-Encoding" not in vary:
+            vary.append("Accept-Encoding")
+        common = [*headers, ("ETag", self.etag)] + ([("Vary", ", ".join(vary))] if vary else [])
+        status = f"{response.status_code} {response.reason_phrase}"
+        self.plain = (status, [*common, ("Content-Length", str(len(body)))], body)
+        self.gzipped = None
+        if compressible:
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
+            self.gzipped = (
+                status,
+                [*common, ("Content-Encoding", "gzip"), ("Content-Length", str(len(packed)))],
+                packed,
+            )
+        kept = [
+            (n, v) for n, v in common if n in ("Cache-Control", "ETag", "Vary", "Content-Security-Policy", "Expires")
+        ]
+        self.not_modified = ("304 Not Modified", kept, b"")
 
-    def respond(self, request):
-        if self.etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
-            response = HttpResponseNotModified()
-            for name in ("Cache-Control", "Vary", "Content-Security-Policy"):
-                if name in self.headers:
-                    response[name] = self.headers[name]
-        else:
-            use_gzip = self.gzipped is not None and "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
-            response = HttpResponse(self.gzipped if use_gzip else self.body, status=self.status)
-            for name, value in self.headers.items():
-                response[name] = value
-            if use_gzip:
-                response["Content-Encoding"] = "gzip"
-        response["ETag"] = self.etag
-        if self.gzipped is not None:
-            patch_vary_headers(response, ["Accept-Encoding"])
-        return response
+    def answer(self, environ):
+        """(status, headers, body) for this request."""
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and self.etag in [tag.strip() for tag in if_none_match.split(",")]:
+            return self.not_modified
+        if self.gzipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            return self.gzipped
+        return self.plain
+
+
+class _Store:
+    """Entries per (content version, scheme, host, path, query), most recent
+    last, at most PAGE_CACHE_ENTRIES, each for PAGE_CACHE_SECONDS."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(environ, version):
+        scheme = environ.get("wsgi.url_scheme", "http")
+        proxy_header = settings.SECURE_PROXY_SSL_HEADER
+        if proxy_header and environ.get(proxy_header[0]) == proxy_header[1]:
+            scheme = "https"
+        return (
+            version,
+            scheme,
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
+
+    @staticmethod
+    def eligible(environ):
+        cookies = environ.get("HTTP_COOKIE", "")
+        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME + "=" not in cookies
+
+    def get(self, environ):
+        """(key, entry or None); the key holds the content version read now,
+        so a page rendered while content changes is stored under the old one."""
+        key = self.key(environ, current_version())
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry.expires <= time.monotonic():
+                return key, None
+            self.entries.move_to_end(key)
+            return key, entry
+
+    def put(self, key, response):
+        entry = _Entry(response, expires=time.monotonic() + settings.PAGE_CACHE_SECONDS)
+        with self.lock:
+            self.entries[key] = entry
+            while len(self.entries) > settings.PAGE_CACHE_ENTRIES:
+                self.entries.popitem(last=False)
+        return entry
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+STORE = _Store()
+
+
+def _response(answer):
+    status, headers, body = answer
+    response = HttpResponseNotModified() if status.startswith("304") else HttpResponse(body, status=int(status[:3]))
+    for name, value in headers:
+        response[name] = value
+    return response
 
 
 class PageCacheMiddleware:
+    """Inside Django: answers hits (for servers that bypass the WSGI wrapper,
+    and the test client) and stores what public views return."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.store = OrderedDict()
-        self.lock = threading.Lock()
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if not STORE.eligible(request.META):
             return self.get_response(request)
         try:
-            host = request.get_host()
+            request.get_host()
         except DisallowedHost:
             return self.get_response(request)  # Django answers 400
-        key = (current_version(), request.scheme, host, request.path, request.META.get("QUERY_STRING", ""))
-        now = time.monotonic()
-        with self.lock:
-            entry = self.store.get(key)
-            if entry is not None and entry.expires > now:
-                self.store.move_to_end(key)
-                hit = entry
-            else:
-                hit = None
-        if hit is not None:
-            return hit.respond(request)
+        key, entry = STORE.get(request.META)
+        if entry is not None:
+            return _response(entry.answer(request.META))
         response = self.get_response(request)
         if not self._storable(response):
             return response
-        entry = _Entry(response, expires=now + settings.PAGE_CACHE_SECONDS)
-        with self.lock:
-            self.store[key] = entry
-            while len(self.store) > settings.PAGE_CACHE_ENTRIES:
-                self.store.popitem(last=False)
-        return entry.respond(request)
+        return _response(STORE.put(key, response).answer(request.META))
 
     @staticmethod
     def _storable(response):
@@ -159,3 +216,20 @@ class PageCacheMiddleware:
             and not response.cookies
             and "cookie" not in response.get("Vary", "").lower()
         )
+
+
+class PageCacheApplication:
+    """Outside Django (forum_site.wsgi): a hit is answered from prebuilt
+    bytes, without building a request or running any middleware. Only pages
+    Django itself stored for this host and scheme are found here."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        entry = STORE.get(environ)[1] if STORE.eligible(environ) else None
+        if entry is None:
+            return self.application(environ, start_response)
+        status, headers, body = entry.answer(environ)
+        start_response(status, list(headers))
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else body]

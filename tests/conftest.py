@@ -40,9 +40,13 @@ def _version_read_every_request(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages do not leak between tests."""
+    from forum_site.pagecache import STORE
+
     cache.clear()
+    STORE.clear()
     yield
     cache.clear()
+    STORE.clear()
 
 
 @pytest.fixture

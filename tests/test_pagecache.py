@@ -116,3 +116,38 @@ def test_logged_in_staff_never_get_or_fill_the_shared_cache(admin_client, client
     assert "ETag" not in staff_page
     public_page = client.get(f"/en/events/{event.slug}/")
     assert "ETag" in public_page
+
+
+def _wsgi_get(path, **headers):
+    from wsgiref.util import setup_testing_defaults
+
+    from forum_site.wsgi import application
+
+    environ = {"PATH_INFO": path, "HTTP_HOST": "127.0.0.1", **headers}
+    setup_testing_defaults(environ)
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.mark.django_db(transaction=True)  # the real WSGI handler closes connections between requests
+def test_the_wsgi_application_answers_repeats_from_prebuilt_bytes(event, django_assert_max_num_queries):
+    path = f"/en/events/{event.slug}/"
+    status, headers, first = _wsgi_get(path)
+    assert status == "200 OK"
+    with django_assert_max_num_queries(1):
+        status, headers, again = _wsgi_get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert status == "200 OK"
+    assert headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again) == first
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    status, headers, body = _wsgi_get(path, HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert (status, body) == ("304 Not Modified", b"")
+    # A host Django refuses is never answered from the cache.
+    status, _headers, _body = _wsgi_get(path, HTTP_HOST="evil.example")
+    assert status.startswith("400")

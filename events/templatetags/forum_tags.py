@@ -3,6 +3,7 @@ from datetime import UTC
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.translation import get_language
 
@@ -22,18 +23,25 @@ def language_alternates(context):
         {
             "code": code,
             "name": name,
-            "url": request.build_absolute_uri(translate_url(request.path, code)),
+            "url": _absolute(request, translate_url(request.path, code)),
             "current": code == get_language(),
         }
         for code, name in settings.LANGUAGES
     ]
 
 
+def _absolute(request, path):
+    try:
+        return request.build_absolute_uri(path)
+    except DisallowedHost:  # the 400 page for a request with a bad Host header
+        return path
+
+
 @register.simple_tag(takes_context=True)
 def x_default_url(context):
     """The page without a language prefix: it redirects by Accept-Language."""
     request = context["request"]
-    return request.build_absolute_uri(_LANGUAGE_PREFIX.sub("/", request.path, count=1))
+    return _absolute(request, _LANGUAGE_PREFIX.sub("/", request.path, count=1))
 
 
 @register.simple_tag
