@@ -162,7 +162,8 @@ def main():
 
             print(f"# Surge: wrk -t2 -c{args.connections} -d{args.duration}s, Accept-Encoding: gzip, on loopback")
             print(
-                f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores; gunicorn.conf.py as shipped"
+                f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores; "
+                "gunicorn.conf.py as shipped"
             )
             print()
             print(
