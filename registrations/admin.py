@@ -110,8 +110,20 @@ def stream_csv(rows, *, header, filename):
     return response
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Records each staff view of a person's details and each export."""
+class PersonalDataAdmin(admin.ModelAdmin):
+    """Rows about people: nobody adds them here, only superusers delete them
+    (erasure is the person's, or the retention purge's), and each staff view
+    of a person's details and each export is recorded in the audit log."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_display(self, obj):
+        return country_name(obj.country)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -136,7 +148,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 
 @admin.register(MediaRegistration)
-class MediaRegistrationAdmin(AuditedAdmin):
+class MediaRegistrationAdmin(PersonalDataAdmin):
     list_display = (
         "__str__",
         "name",
@@ -188,17 +200,6 @@ class MediaRegistrationAdmin(AuditedAdmin):
     def get_queryset(self, request):
         # Only registrations their owner confirmed reach review.
         return super().get_queryset(request).confirmed()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Erasure is the registrant's (or the retention purge's), not a click here.
-        return request.user.is_superuser
-
-    @admin.display(description=_("country"), ordering="country")
-    def country_display(self, obj):
-        return country_name(obj.country)
 
     def _decide(self, request, queryset, service, verb):
         if "apply" in request.POST:
@@ -310,7 +311,7 @@ class HiddenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Signature)
-class SignatureAdmin(AuditedAdmin):
+class SignatureAdmin(PersonalDataAdmin):
     event_path = "declaration__event"
     list_display = (
         "__str__",
@@ -345,16 +346,6 @@ class SignatureAdmin(AuditedAdmin):
         "hidden_by",
     ]
     exclude = ["country"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    @admin.display(description=_("country"), ordering="country")
-    def country_display(self, obj):
-        return country_name(obj.country)
 
     @admin.action(description=_("Hide selected signatures as abuse"), permissions=["change"])
     def hide(self, request, queryset):
