@@ -172,6 +172,8 @@ def main():
             )
             print("|---|---|---|---|---|---|---|---|---|---|")
             for name, path in URLS:
+                for base in (app, f"http://127.0.0.1:{proxy_port}"):
+                    urllib.request.urlopen(base + path).read()  # warm: the first request renders
                 static = wrk(f"http://127.0.0.1:{static_port}{path}", args.duration, args.connections)
                 alone = wrk(f"{app}{path}", args.duration, args.connections)
                 proxied = wrk(f"http://127.0.0.1:{proxy_port}{path}", args.duration, args.connections)

@@ -18,7 +18,6 @@ import gzip
 import hashlib
 import threading
 import time
-from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -28,8 +27,7 @@ from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld+json", "image/svg+xml")
-_version = {"value": None, "read_at": 0.0}
-_version_lock = threading.Lock()
+_version = {"state": (None, 0.0)}
 
 
 def public_page(view):
@@ -47,18 +45,19 @@ def public_page(view):
 
 
 def current_version():
+    """The content version, read from the database at most once per
+    PAGE_CACHE_VERSION_SECONDS in this process."""
     from events.models import ContentVersion
 
+    value, read_at = _version["state"]  # one tuple, swapped whole: no lock to read it
     now = time.monotonic()
-    with _version_lock:
-        if _version["value"] is not None and now - _version["read_at"] < settings.PAGE_CACHE_VERSION_SECONDS:
-            return _version["value"]
+    if value is not None and now - read_at < settings.PAGE_CACHE_VERSION_SECONDS:
+        return value
     try:
         value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
     except DatabaseError:
         value = -1  # the page itself will fail the same way, uncached
-    with _version_lock:
-        _version.update(value=value, read_at=now)
+    _version["state"] = (value, now)
     return value
 
 
@@ -74,8 +73,7 @@ def bump(**kwargs):
                 ContentVersion.objects.create(pk=1, value=1)
         except IntegrityError:
             ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
-    with _version_lock:
-        _version.update(value=None, read_at=0.0)
+    _version["state"] = (None, 0.0)
 
 
 class _Entry:
@@ -124,11 +122,11 @@ class _Entry:
 
 
 class _Store:
-    """Entries per (content version, scheme, host, path, query), most recent
-    last, at most PAGE_CACHE_ENTRIES, each for PAGE_CACHE_SECONDS."""
+    """Entries per (content version, scheme, host, path, query), at most
+    PAGE_CACHE_ENTRIES, each for PAGE_CACHE_SECONDS."""
 
     def __init__(self):
-        self.entries = OrderedDict()
+        self.entries = {}
         self.lock = threading.Lock()
 
     @staticmethod
@@ -152,21 +150,21 @@ class _Store:
 
     def get(self, environ):
         """(key, entry or None); the key holds the content version read now,
-        so a page rendered while content changes is stored under the old one."""
+        so a page rendered while content changes is stored under the old one.
+        Reads take no lock (a dict lookup is atomic); the oldest stored entry
+        is the first evicted."""
         key = self.key(environ, current_version())
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or entry.expires <= time.monotonic():
-                return key, None
-            self.entries.move_to_end(key)
-            return key, entry
+        entry = self.entries.get(key)
+        if entry is None or entry.expires <= time.monotonic():
+            return key, None
+        return key, entry
 
     def put(self, key, response):
         entry = _Entry(response, expires=time.monotonic() + settings.PAGE_CACHE_SECONDS)
         with self.lock:
             self.entries[key] = entry
             while len(self.entries) > settings.PAGE_CACHE_ENTRIES:
-                self.entries.popitem(last=False)
+                del self.entries[next(iter(self.entries))]
         return entry
 
     def clear(self):
