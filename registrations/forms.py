@@ -27,8 +27,13 @@ def country_choices():
     return [("", _("Choose a country")), *_country_choices(get_language() or settings.LANGUAGE_CODE)]
 
 
+@lru_cache(maxsize=8)
+def _country_names(language):
+    return dict(_country_choices(language))
+
+
 def country_name(code):
-    return dict(_country_choices(get_language() or settings.LANGUAGE_CODE)).get(code, code)
+    return _country_names(get_language() or settings.LANGUAGE_CODE).get(code, code)
 
 
 phone_validator = RegexValidator(

@@ -134,9 +134,13 @@ class MediaRegistration(models.Model):
                 fields=["event", "email_normalised"], name="one_media_registration_per_email_and_event"
             ),
         ]
+        # For the admin's filters, its date hierarchy and its default order, at 100,000 rows.
         indexes = [
             models.Index(fields=["status", "-created_at"], name="media_reg_status_created"),
             models.Index(fields=["event", "status"], name="media_reg_event_status"),
+            models.Index(fields=["-created_at", "-id"], name="media_reg_created"),
+            models.Index(fields=["country"], name="media_reg_country"),
+            models.Index(fields=["role"], name="media_reg_role"),
         ]
 
     def __str__(self):
@@ -256,6 +260,9 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["declaration", "status", "hidden_at", "-confirmed_at"], name="signature_public_list"),
             models.Index(fields=["status", "-created_at"], name="signature_status_created"),
+            models.Index(fields=["-created_at", "-id"], name="signature_created"),
+            models.Index(fields=["country"], name="signature_country"),
+            models.Index(fields=["visibility"], name="signature_visibility"),
         ]
 
     def __str__(self):

@@ -151,3 +151,17 @@ def test_the_wsgi_application_answers_repeats_from_prebuilt_bytes(event, django_
     # A host Django refuses is never answered from the cache.
     status, _headers, _body = _wsgi_get(path, HTTP_HOST="evil.example")
     assert status.startswith("400")
+
+
+def test_the_live_state_may_lag_at_most_the_cache_time(client, monkeypatch, settings):
+    event = make_event(start=timezone.now() + timedelta(hours=1))
+    url = f"/en/events/{event.slug}/"
+    assert text(soup(client.get(url)).select_one(".event-state")) == "Upcoming"
+    # The clock moves on (no edit, so no new content version): the forum has started.
+    type(event).objects.filter(pk=event.pk).update(start=timezone.now() - timedelta(minutes=1))
+    assert text(soup(client.get(url)).select_one(".event-state")) == "Upcoming"
+    from forum_site import pagecache
+
+    later = pagecache.time.monotonic() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert text(soup(client.get(url)).select_one(".event-state")) == "Live now"
