@@ -7,7 +7,7 @@ PORT ?= 8000
 # Settings for the test suite (a real run reads them from the environment or .env).
 TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DEBUG=False ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: run test test-fast lint format messages install clean
+.PHONY: run test test-fast lint format messages css install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,19 @@ format: install
 messages: install
 	DEBUG=True $(BIN)/python manage.py makemessages --no-obsolete --no-location -l ru -l be -i ".venv/*" -i "staticfiles/*"
 	DEBUG=True $(BIN)/python manage.py compilemessages -l ru -l be -i .venv -i staticfiles
+
+## make css: Bootstrap trimmed to the classes our templates and crispy-forms use (needs npm)
+CRISPY_TEMPLATES = $(shell $(BIN)/python -c "import crispy_bootstrap5, os; print(os.path.dirname(crispy_bootstrap5.__file__))")/templates
+css: install
+	mkdir -p .cache/purgecss/out
+	cd .cache/purgecss && npm init -y >/dev/null && npm install --silent purgecss@6
+	# Attribute selectors crispy-forms fills in at run time ([type=radio], [type=checkbox]).
+	echo '<input type="radio"><input type="checkbox"><select multiple size="2">' > .cache/purgecss/keep.html
+	.cache/purgecss/node_modules/.bin/purgecss --css static/vendor/bootstrap/bootstrap.min.css \
+		--content "templates/**/*.html" "$(CRISPY_TEMPLATES)/**/*.html" "static/js/*.js" "registrations/forms.py" \
+		.cache/purgecss/keep.html \
+		--output .cache/purgecss/out/
+	cp .cache/purgecss/out/bootstrap.min.css static/vendor/bootstrap/bootstrap.site.min.css
 
 clean:
 	rm -rf $(VENV) staticfiles test_db.sqlite3*
