@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Compresses what the page cache did not (forms, private pages); Django's
+    # adds random padding against BREACH on pages that carry a CSRF token.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Repeat public GETs are answered here, before the rest of the stack.
     "forum_site.pagecache.PageCacheMiddleware",

@@ -165,3 +165,11 @@ def test_the_live_state_may_lag_at_most_the_cache_time(client, monkeypatch, sett
     later = pagecache.time.monotonic() + settings.PAGE_CACHE_SECONDS + 1
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
     assert text(soup(client.get(url)).select_one(".event-state")) == "Live now"
+
+
+def test_pages_with_a_form_are_compressed_too(client, event):
+    plain = client.get(f"/en/events/{event.slug}/media/")
+    packed = client.get(f"/en/events/{event.slug}/media/", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert b"csrfmiddlewaretoken" in gzip.decompress(packed.content)
+    assert len(packed.content) < len(plain.content) / 3
