@@ -12,6 +12,7 @@ Needs Debian's nginx and wrk (apt-get install nginx wrk) and the project's
 import argparse
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -114,7 +115,46 @@ http {{
 """
 
 
+def ensure_tools():
+    """Debian's nginx and wrk, installed if missing (root, as here and in CI)."""
+    missing = [
+        name for name in ("nginx", "wrk") if shutil.which(name) is None and not Path(f"/usr/sbin/{name}").exists()
+    ]
+    if missing:
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
+def no_leak_through_the_proxy(proxy):
+    """Two visitors open the signature form through the proxy: each gets a
+    fresh token, nothing is served from the cache; a public page is."""
+    import http.cookiejar
+
+    tokens, statuses = [], []
+    for _visitor in range(2):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        with opener.open(f"{proxy}/en/events/{SLUG}/declaration/sign/") as response:
+            page = response.read().decode()
+            statuses.append(response.headers.get("X-Cache-Status"))
+            tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1))
+    urllib.request.urlopen(f"{proxy}/en/events/{SLUG}/").read()
+    with urllib.request.urlopen(f"{proxy}/en/events/{SLUG}/") as response:
+        public_status = response.headers.get("X-Cache-Status")
+    print()
+    print("## The proxy's cache and private pages")
+    print()
+    print(
+        f"- signature form, two visitors: X-Cache-Status {statuses[0]} and {statuses[1]}; "
+        f"tokens {'differ' if tokens[0] != tokens[1] else 'ARE THE SAME'}"
+    )
+    print(f"- event page, second request: X-Cache-Status {public_status}")
+
+
 def main():
+    ensure_tools()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=50)
@@ -184,6 +224,7 @@ def main():
                     f"{proxied['rps']:.0f} | {proxied['rps'] / static['rps']:.2f} | {proxied['p99']:.1f} |",
                     flush=True,
                 )
+            no_leak_through_the_proxy(f"http://127.0.0.1:{proxy_port}")
             page_weight(f"http://127.0.0.1:{proxy_port}/en/events/{SLUG}/")
         finally:
             if nginx:

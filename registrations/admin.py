@@ -1,8 +1,11 @@
 import csv
+import functools
 import itertools
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Max, Min
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -110,10 +113,50 @@ def stream_csv(rows, *, header, filename):
     return response
 
 
+def _span_datetimes(queryset, field_name, kind, order="ASC", tzinfo=None):
+    """The date hierarchy's years, months or days, from the first and last
+    value (two index lookups) rather than a scan that truncates every row's
+    date: at 100,000 rows on SQLite that scan takes half a second. A month
+    in the span with no rows is listed too; choosing it shows none."""
+    bounds = queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    if bounds["first"] is None:
+        return []
+    zone = tzinfo or timezone.get_current_timezone()
+    first, last = timezone.localtime(bounds["first"], zone), timezone.localtime(bounds["last"], zone)
+    values = []
+    if kind == "year":
+        values = [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 1)]
+    elif kind == "month":
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            values.append(datetime(year, month, 1, tzinfo=zone))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        day = first.date()
+        while day <= last.date():
+            values.append(datetime(day.year, day.month, day.day, tzinfo=zone))
+            day += timedelta(days=1)
+    return values if order == "ASC" else values[::-1]
+
+
+@functools.cache
+def _with_date_spans(queryset_class):
+    return type(f"DateSpan{queryset_class.__name__}", (queryset_class,), {"datetimes": _span_datetimes})
+
+
 class PersonalDataAdmin(admin.ModelAdmin):
     """Rows about people: nobody adds them here, only superusers delete them
     (erasure is the person's, or the retention purge's), and each staff view
     of a person's details and each export is recorded in the audit log."""
+
+    # The count of all rows, next to the filtered count, is a second full count.
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        # Every queryset the changelist derives from this one keeps the class.
+        queryset.__class__ = _with_date_spans(queryset.__class__)
+        return queryset
 
     def has_add_permission(self, request):
         return False

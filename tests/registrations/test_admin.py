@@ -176,3 +176,19 @@ def test_ics_export_lists_approved_media_as_attendees(admin_client, event):
     attendees = vevent.get("ATTENDEE")
     attendees = attendees if isinstance(attendees, list) else [attendees]
     assert [(str(a), a.params["CN"]) for a in attendees] == [("mailto:one@example.org", "Approved One")]
+
+
+def test_date_hierarchy_lists_months_from_first_to_last(admin_client, event):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    zone = timezone.get_current_timezone()
+    make_registration(event, created_at=datetime(2026, 3, 5, 12, tzinfo=zone))
+    make_registration(event, created_at=datetime(2026, 5, 20, 12, tzinfo=zone))
+    page = soup(admin_client.get(reverse(CHANGELIST)))
+    assert [text(a) for a in page.select(".toplinks a:not(.date-back)")] == ["March 2026", "April 2026", "May 2026"]
+    page = soup(admin_client.get(reverse(CHANGELIST), {"created_at__year": "2026", "created_at__month": "5"}))
+    assert [text(td) for td in page.select("td.field-outlet")] == [
+        MediaRegistration.objects.order_by("-created_at")[0].outlet
+    ]
