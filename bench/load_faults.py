@@ -299,7 +299,10 @@ def main():
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=64)
     args = parser.parse_args()
-    print(f"# Load and faults: {args.count} registrations, {args.threads} client threads, gunicorn 4 sync workers")
+    print(
+        f"# Load and faults: {args.count} registrations, {args.threads} client threads, "
+        "gunicorn with 4 workers (worker class and threads as gunicorn.conf.py sets them)"
+    )
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"Python {sys.version.split()[0]}"
