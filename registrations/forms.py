@@ -42,9 +42,14 @@ phone_validator = RegexValidator(
 )
 
 
-class HoneypotMixin(forms.Form):
-    """A field people never see or fill; bots that fill every field do."""
+class PersonForm(forms.Form):
+    """What both forms ask of a person besides their own fields: country,
+    the language for our mail, explicit consent, and a honeypot field people
+    never see or fill (bots that fill every field do)."""
 
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
+    consent = forms.BooleanField(required=True)
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
@@ -52,23 +57,45 @@ class HoneypotMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    # Set by each form: the consent sentence (before the privacy notice link),
+    # its error, the button, and the layout of the form's own fields.
+    consent_text = consent_required = submit_label = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mail_language"].initial = get_language()
+        self.fields["consent"].error_messages["required"] = self.consent_required
+        self.fields["consent"].label = format_html(
+            '{} <a href="{}">{}</a>', self.consent_text, reverse("registrations:privacy"), _("privacy notice")
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *self.layout(),
+            Div("website", css_class="hp-field", aria_hidden="true"),
+            "consent",
+            Submit("submit", self.submit_label, css_class="btn-primary"),
+        )
+
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))
 
+    def stored_data(self):
+        """The fields the service stores: exactly what the form asked (the
+        mail language is passed on its own)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}
 
-class MediaRegistrationForm(HoneypotMixin, forms.ModelForm):
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+
+class MediaRegistrationForm(PersonForm, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you will follow"),
         choices=MediaRegistration.Language.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
-    consent = forms.BooleanField(
-        required=True,
-        error_messages={"required": _("We can only register you with your consent.")},
-    )
+    consent_text = _("I agree that my data is processed to review my accreditation, as described in the")
+    consent_required = _("We can only register you with your consent.")
+    submit_label = _("Register")
 
     class Meta:
         model = MediaRegistration
@@ -112,41 +139,27 @@ class MediaRegistrationForm(HoneypotMixin, forms.ModelForm):
         self.fields["role"].choices = [("", _("Choose a role")), *list(MediaRegistration.Role.choices)]
         self.fields["phone"].validators.append(phone_validator)
         self.fields["work_url"].assume_scheme = "https"
-        self.fields["mail_language"].initial = get_language()
-        self.fields["consent"].label = format_html(
-            '{} <a href="{}">{}</a>',
-            _("I agree that my data is processed to review my accreditation, as described in the"),
-            reverse("registrations:privacy"),
-            _("privacy notice"),
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+
+    def layout(self):
+        return [
             Fieldset(_("About you"), "name", "outlet", "role", "country", "work_url"),
             Fieldset(_("How to reach you"), "email", "phone", "mail_language"),
             Fieldset(_("At the forum"), "languages", "interview_request"),
-            Div("website", css_class="hp-field", aria_hidden="true"),
-            "consent",
-            Submit("submit", _("Register"), css_class="btn-primary"),
-        )
-
-    def registration_data(self):
-        """The fields the service stores: exactly what the form asked."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}
+        ]
 
 
-class SignatureForm(HoneypotMixin, forms.ModelForm):
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+class SignatureForm(PersonForm, forms.ModelForm):
     visibility = forms.ChoiceField(
         label=_("How should your signature appear publicly?"),
         choices=Signature.Visibility.choices,
         widget=forms.RadioSelect,
     )
-    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
-    consent = forms.BooleanField(
-        required=True,
-        error_messages={"required": _("We can only count your signature with your explicit consent.")},
+    consent_text = _(
+        "I sign this Declaration and explicitly agree that my signature, which reveals my political "
+        "opinion, is processed as I chose above and as described in the"
     )
+    consent_required = _("We can only count your signature with your explicit consent.")
+    submit_label = _("Sign the Declaration")
 
     class Meta:
         model = Signature
@@ -166,31 +179,5 @@ class SignatureForm(HoneypotMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mail_language"].initial = get_language()
-        self.fields["consent"].label = format_html(
-            '{} <a href="{}">{}</a>',
-            _(
-                "I sign this Declaration and explicitly agree that my signature, which reveals my political "
-                "opinion, is processed as I chose above and as described in the"
-            ),
-            reverse("registrations:privacy"),
-            _("privacy notice"),
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            "name",
-            "country",
-            "organisation",
-            "email",
-            "visibility",
-            "mail_language",
-            Div("website", css_class="hp-field", aria_hidden="true"),
-            "consent",
-            Submit("submit", _("Sign the Declaration"), css_class="btn-primary"),
-        )
-
-    def signature_data(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "mail_language"}
+    def layout(self):
+        return ["name", "country", "organisation", "email", "visibility", "mail_language"]

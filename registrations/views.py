@@ -8,7 +8,7 @@ from forum_site.pagecache import public_page
 
 from . import links, services
 from .forms import MediaRegistrationForm, SignatureForm
-from .models import Declaration, MediaAccreditation, MediaRegistration, Signature
+from .models import Declaration, MediaRegistration, Signature, accreditation_of
 from .ratelimit import limit_posts
 
 SIGNATURES_PER_PAGE = 50
@@ -61,7 +61,7 @@ def _withdraw(request, *, model, erase, template):
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def register(request, slug):
     event = _published_event(slug)
-    accreditation = MediaAccreditation.objects.filter(event=event).first()
+    accreditation = accreditation_of(event)
     if accreditation is None or not accreditation.accepts_registrations():
         return render(
             request, "registrations/closed.html", {"event": event}, status=404 if accreditation is None else 200
@@ -70,7 +70,7 @@ def register(request, slug):
     if request.method == "POST" and form.is_valid():
         if not form.is_bot():
             services.registration_submit(
-                event=event, data=form.registration_data(), language=form.cleaned_data["mail_language"]
+                event=event, data=form.stored_data(), language=form.cleaned_data["mail_language"]
             )
         return redirect("registrations:check_mail", slug=event.slug)
     return render(request, "registrations/register.html", {"event": event, "form": form})
@@ -101,7 +101,7 @@ def status(request):
         return _invalid_link(request)
     accreditation = None
     if registration.status == MediaRegistration.Status.APPROVED:
-        accreditation = MediaAccreditation.objects.filter(event=registration.event).first()
+        accreditation = accreditation_of(registration.event)
     context = {
         "registration": registration,
         "event": registration.event,
@@ -162,7 +162,7 @@ def sign(request, slug):
     if request.method == "POST" and form.is_valid():
         if not form.is_bot():
             services.signature_submit(
-                declaration=declaration, data=form.signature_data(), language=form.cleaned_data["mail_language"]
+                declaration=declaration, data=form.stored_data(), language=form.cleaned_data["mail_language"]
             )
         return redirect("registrations:sign_check_mail", slug=slug)
     context = {"declaration": declaration, "event": declaration.event, "form": form}
