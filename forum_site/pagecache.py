@@ -47,12 +47,12 @@ def public_page(view):
 def current_version():
     """The content version, read from the database at most once per
     PAGE_CACHE_VERSION_SECONDS in this process."""
-    from events.models import ContentVersion
-
     value, read_at = _version["state"]  # one tuple, swapped whole: no lock to read it
     now = time.monotonic()
     if value is not None and now - read_at < settings.PAGE_CACHE_VERSION_SECONDS:
         return value
+    from events.models import ContentVersion  # only when the database is read, not on every hit
+
     try:
         value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
     except DatabaseError:

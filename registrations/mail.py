@@ -11,7 +11,7 @@ from events import ical
 from events.localtime import describe_range
 
 from . import links
-from .models import MediaAccreditation, OutgoingMail, Signature
+from .models import OutgoingMail, Signature, accreditation_of
 
 
 def access_text(accreditation):
@@ -39,7 +39,7 @@ def build_message(mail):
     language = person.mail_language
     with translation.override(language):
         approved = mail.kind == OutgoingMail.Kind.APPROVED
-        accreditation = MediaAccreditation.objects.filter(event=event).first() if approved else None
+        accreditation = accreditation_of(event) if approved else None
         page = person.declaration.get_absolute_url() if is_signature else event.get_absolute_url()
         page_url = f"{settings.SITE_URL}{page}"
         context = {

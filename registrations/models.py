@@ -65,6 +65,15 @@ class MediaAccreditation(models.Model):
         return now < (self.closes_at or self.event.end)
 
 
+def accreditation_of(event):
+    """The event's media accreditation, or None; it comes back knowing its
+    event, so asking whether it is open costs no second query."""
+    try:
+        return event.media_accreditation
+    except MediaAccreditation.DoesNotExist:
+        return None
+
+
 class MediaRegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         """What staff review: everything the registrant confirmed by mail."""

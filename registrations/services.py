@@ -36,8 +36,9 @@ def mail_enqueue(*, recipient, kind):
 
 
 def _retry_delay(attempts):
+    """The wait before the next try after `attempts` failures; None after the last."""
     delays = settings.MAIL_RETRY_DELAYS
-    return timedelta(seconds=delays[min(attempts, len(delays)) - 1]) if attempts <= len(delays) else None
+    return timedelta(seconds=delays[attempts - 1]) if attempts <= len(delays) else None
 
 
 # A mail being sent is claimed for this long; a worker that died meanwhile

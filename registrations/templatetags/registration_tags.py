@@ -1,6 +1,6 @@
 from django import template
 
-from ..models import Declaration, MediaAccreditation
+from ..models import Declaration, accreditation_of
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.simple_tag
 def open_media_accreditation(event):
     """The event's media accreditation while it accepts registrations, else None."""
-    accreditation = MediaAccreditation.objects.filter(event=event).select_related("event").first()
+    accreditation = accreditation_of(event)
     if accreditation is not None and accreditation.accepts_registrations():
         return accreditation
     return None
