@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +18,7 @@ from tests.conftest import verified_client
 from tests.factories import make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
 from tests.mailserver import subject
+from tests.rawdb import raw_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +54,6 @@ def _count(client, lang="en"):
 def _listed(client, lang="en", page=1):
     html = soup(client.get(DECLARATION.format(lang=lang), {"page": page}))
     return [" ".join(li.get_text().split()) for li in html.select(".signatory")]
-
-
-def _raw_signatures():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM registrations_signature")
-        return cursor.fetchall()
 
 
 def test_declaration_is_linked_from_the_event_page_with_its_count(client, demo_event):
@@ -107,7 +101,7 @@ def test_sign_in_belarusian_confirm_count_list_withdraw(client, demo_event, mail
     assert text(soup(response).h1) == "Ваш подпіс адкліканы"
     assert _count(client, "be") == "0 подпісаў"
     assert _listed(client) == []
-    assert _raw_signatures() == []
+    assert raw_rows("registrations_signature") == []
     assert OutgoingMail.objects.count() == 0
 
 

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session as SessionRow
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from registrations import services
 from registrations.models import AuditEntry, MediaRegistration, OutgoingMail, Signature
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
+from tests.rawdb import all_rows_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,6 @@ PERSONAL = [
     "Ганна Сігнатар",
     "hanna@example.org",
 ]
-
-
-def _all_rows_text():
-    """Every value in every table, as text."""
-    values = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own tables
-            values.extend(" ".join(str(v) for v in row) for row in cursor.fetchall())
-    return "\n".join(values)
 
 
 @pytest.fixture
@@ -70,7 +60,7 @@ def test_purge_erases_every_personal_value_and_keeps_counts(client, past_event, 
     expired_session.set_expiry(-10)
     expired_session.create()
     assert DBTaskResult.objects.count() == 2
-    assert all(value in _all_rows_text() for value in PERSONAL)
+    assert all(value in all_rows_text() for value in PERSONAL)
 
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
@@ -78,7 +68,7 @@ def test_purge_erases_every_personal_value_and_keeps_counts(client, past_event, 
     assert out.getvalue().splitlines()[0] == (
         f"{past_event.slug}: erased 2 registrations, 3 signatures, 2 mail, 2 tasks, 1 audit"
     )
-    dump = _all_rows_text()
+    dump = all_rows_text()
     for value in PERSONAL:
         assert value not in dump, value
     assert MediaRegistration.objects.filter(event=past_event).count() == 0
