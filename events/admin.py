@@ -1,9 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.utils import build_localized_fieldname
 
 from .models import Event, EventOrganisation, Organisation, Session, Speaker
+
+
+def translated_fields(*names):
+    """`title` → `title_en`, `title_ru`, `title_be`: one per language in settings."""
+    return tuple(build_localized_fieldname(name, code) for name in names for code, _label in settings.LANGUAGES)
 
 
 class SessionInline(TranslationStackedInline):
@@ -24,7 +31,7 @@ class EventOrganisationInline(admin.TabularInline):
 class EventAdmin(TranslationAdmin):
     list_display = ("title", "start", "end", "timezone", "is_published", "session_count")
     list_filter = ("is_published", "timezone", "start")
-    search_fields = ("title_en", "title_ru", "title_be", "slug")
+    search_fields = (*translated_fields("title"), "slug")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ("title_en",)}
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
@@ -51,7 +58,7 @@ class SessionAdmin(TranslationAdmin):
     list_display = ("title", "event", "start", "end", "language", "is_cancelled")
     list_filter = ("event", "language", "is_cancelled", "start")
     list_select_related = ("event",)
-    search_fields = ("title_en", "title_ru", "title_be", "speakers__name_en", "speakers__name_ru", "speakers__name_be")
+    search_fields = translated_fields("title", "speakers__name")
     date_hierarchy = "start"
     filter_horizontal = ("speakers",)
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
@@ -60,10 +67,10 @@ class SessionAdmin(TranslationAdmin):
 @admin.register(Speaker)
 class SpeakerAdmin(TranslationAdmin):
     list_display = ("name", "affiliation")
-    search_fields = ("name_en", "name_ru", "name_be", "affiliation_en", "affiliation_ru", "affiliation_be")
+    search_fields = translated_fields("name", "affiliation")
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslationAdmin):
     list_display = ("name", "url")
-    search_fields = ("name_en", "name_ru", "name_be")
+    search_fields = translated_fields("name")

@@ -3,6 +3,7 @@ import uuid
 import zoneinfo
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TRANSLATED_LANGUAGES = ("en", "ru", "be")
+TRANSLATED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
 def _validate_timezone(value):

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -7,13 +6,8 @@ from forum_site.pagecache import public_page
 from . import ical
 from .localtime import describe_range, group_by_day
 from .models import Event, EventOrganisation
+from .responses import CalendarResponse
 from .seo import event_jsonld
-
-
-class CalendarResponse(HttpResponse):
-    def __init__(self, content, *, filename, **kwargs):
-        super().__init__(content, content_type="text/calendar; charset=utf-8", **kwargs)
-        self["Content-Disposition"] = f'attachment; filename="{filename}"'
 
 
 def _published_event(slug):

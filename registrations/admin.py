@@ -1,24 +1,19 @@
-import csv
-import functools
-import itertools
-from datetime import datetime, timedelta
-
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Max, Min
-from django.http import StreamingHttpResponse
+from django.contrib.admin.utils import flatten_fieldsets
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from events import ical
+from events.admin import translated_fields
 from events.models import Event
-from events.views import CalendarResponse
+from events.responses import CalendarResponse
 
 from . import services
-from .forms import country_name
+from .countries import country_name
+from .exports import csv_export_response, with_date_spans
 from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
 
 
@@ -51,103 +46,20 @@ class DecisionForm(forms.Form):
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for streaming CSV."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Every field shown is read-only: the list is derived from the fieldsets
+    (or, without them, from the model), never kept by hand."""
 
-    def write(self, value):
-        return value
-
-
-CSV_COLUMNS = [
-    ("id", _("number")),
-    ("event", _("event")),
-    ("status", _("status")),
-    ("name", _("full name")),
-    ("outlet", _("media outlet")),
-    ("role", _("role")),
-    ("country", _("country")),
-    ("email", _("e-mail")),
-    ("phone", _("phone")),
-    ("work_url", _("published work or press card")),
-    ("languages", _("languages followed")),
-    ("interview_request", _("interview request")),
-    ("mail_language", _("language for e-mail")),
-    ("created_at", _("registered")),
-    ("confirmed_at", _("confirmed")),
-    ("decided_at", _("decided")),
-    ("decision_reason", _("reason given to the registrant")),
-]
+    def get_readonly_fields(self, request, obj=None):
+        if self.fieldsets:
+            return flatten_fieldsets(self.fieldsets)
+        return [field.name for field in self.model._meta.fields if not field.primary_key]
 
 
-def _values(obj, columns, computed):
-    return [computed.get(name, getattr(obj, name)) for name, _label in columns]
-
-
-def csv_export_response(queryset, *, columns, row, related, name):
-    """The selection as a streamed CSV, read from the database in chunks."""
-    rows = (row(obj) for obj in queryset.select_related(related).order_by("pk").iterator(chunk_size=2000))
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return stream_csv(rows, header=[str(label) for _name, label in columns], filename=f"{name}-{stamp}.csv")
-
-
-def _csv_row(registration):
-    values = {
-        "id": registration.pk,
-        "event": registration.event.title,
-        "status": registration.get_status_display(),
-        "role": registration.get_role_display(),
-        "country": country_name(registration.country),
-        "languages": ", ".join(registration.languages),
-    }
-    return _values(registration, CSV_COLUMNS, values)
-
-
-def stream_csv(rows, *, header, filename):
-    """A streamed CSV, UTF-8 with a byte-order mark so spreadsheets read
-    Cyrillic right; memory does not grow with the number of rows."""
-    writer = csv.writer(_Echo())
-    lines = itertools.chain([writer.writerow(header)], (writer.writerow(row) for row in rows))
-    body = itertools.chain(["\ufeff"], lines)
-    response = StreamingHttpResponse((part.encode("utf-8") for part in body), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _span_datetimes(queryset, field_name, kind, order="ASC", tzinfo=None):
-    """The date hierarchy's years, months or days, from the first and last
-    value (two index lookups) rather than a scan that truncates every row's
-    date: at 100,000 rows on SQLite that scan takes half a second. A month
-    in the span with no rows is listed too; choosing it shows none."""
-    bounds = queryset.aggregate(first=Min(field_name), last=Max(field_name))
-    if bounds["first"] is None:
-        return []
-    zone = tzinfo or timezone.get_current_timezone()
-    first, last = timezone.localtime(bounds["first"], zone), timezone.localtime(bounds["last"], zone)
-    values = []
-    if kind == "year":
-        values = [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 1)]
-    elif kind == "month":
-        year, month = first.year, first.month
-        while (year, month) <= (last.year, last.month):
-            values.append(datetime(year, month, 1, tzinfo=zone))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    else:
-        day = first.date()
-        while day <= last.date():
-            values.append(datetime(day.year, day.month, day.day, tzinfo=zone))
-            day += timedelta(days=1)
-    return values if order == "ASC" else values[::-1]
-
-
-@functools.cache
-def _with_date_spans(queryset_class):
-    return type(f"DateSpan{queryset_class.__name__}", (queryset_class,), {"datetimes": _span_datetimes})
-
-
-class PersonalDataAdmin(admin.ModelAdmin):
-    """Rows about people: nobody adds them here, only superusers delete them
-    (erasure is the person's, or the retention purge's), and each staff view
-    of a person's details and each export is recorded in the audit log."""
+class PersonalDataAdmin(ReadOnlyAdmin):
+    """Rows about people who opted in: nobody adds them here, only superusers delete them (erasure is the
+    person's, or the retention purge's), and each staff view of a person's
+    details and each export is recorded in the audit log."""
 
     # The count of all rows, next to the filtered count, is a second full count.
     show_full_result_count = False
@@ -155,7 +67,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         # Every queryset the changelist derives from this one keeps the class.
-        queryset.__class__ = _with_date_spans(queryset.__class__)
+        queryset.__class__ = with_date_spans(queryset.__class__)
         return queryset
 
     def has_add_permission(self, request):
@@ -163,6 +75,9 @@ class PersonalDataAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    # Exports show the country's name, not its code.
+    csv_computed = {"country": lambda obj: country_name(obj.country)}
 
     @admin.display(description=_("country"), ordering="country")
     def country_display(self, obj):
@@ -177,10 +92,8 @@ class PersonalDataAdmin(admin.ModelAdmin):
             )
         return response
 
-    event_path = "event"
-
     def audit_export(self, request, queryset):
-        events = list(queryset.order_by().values_list(self.event_path, flat=True).distinct()[:2])
+        events = list(queryset.order_by().values_list(self.model.event_path, flat=True).distinct()[:2])
         services.audit_record(
             user=request.user,
             action=AuditEntry.Action.EXPORT,
@@ -210,26 +123,25 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
-    readonly_fields = [
+    csv_fields = (
+        "id",
         "event",
         "status",
         "name",
         "outlet",
         "role",
-        "country_display",
+        "country",
         "email",
         "phone",
         "work_url",
         "languages",
         "interview_request",
         "mail_language",
-        "consent_at",
         "created_at",
         "confirmed_at",
         "decided_at",
-        "decided_by",
         "decision_reason",
-    ]
+    )
     fieldsets = (
         (None, {"fields": ("event", "status", "decided_at", "decided_by", "decision_reason")}),
         (
@@ -274,20 +186,20 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
 
     @admin.action(description=_("Approve selected registrations"), permissions=["change"])
     def approve(self, request, queryset):
-        return self._decide(request, queryset, services.registration_approve, _("approved"))
+        return self._decide(request, queryset, services.media_approve, _("approved"))
 
     @admin.action(description=_("Reject selected registrations"), permissions=["change"])
     def reject(self, request, queryset):
-        return self._decide(request, queryset, services.registration_reject, _("not approved"))
+        return self._decide(request, queryset, services.media_reject, _("not approved"))
 
     @admin.action(description=_("Put selected registrations on the waiting list"), permissions=["change"])
     def waitlist(self, request, queryset):
-        return self._decide(request, queryset, services.registration_waitlist, _("on the waiting list"))
+        return self._decide(request, queryset, services.media_waitlist, _("on the waiting list"))
 
     @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         self.audit_export(request, queryset)
-        return csv_export_response(queryset, columns=CSV_COLUMNS, row=_csv_row, related="event", name="media")
+        return csv_export_response(queryset, fields=self.csv_fields, computed=self.csv_computed, name="media")
 
     @admin.action(description=_("Export approved media of the selection as a calendar (.ics)"), permissions=["view"])
     def export_ics(self, request, queryset):
@@ -307,35 +219,8 @@ class DeclarationAdmin(TranslationAdmin):
     list_display = ("title", "event", "is_open", "updated_at")
     list_filter = ("is_open",)
     list_select_related = ("event",)
-    search_fields = ("title_en", "title_ru", "title_be")
+    search_fields = translated_fields("title")
     autocomplete_fields = ("event",)
-
-
-SIGNATURE_COLUMNS = [
-    ("id", _("number")),
-    ("declaration", _("declaration")),
-    ("status", _("status")),
-    ("name", _("full name")),
-    ("country", _("country")),
-    ("organisation", _("organisation or title")),
-    ("email", _("e-mail")),
-    ("visibility", _("shown publicly as")),
-    ("mail_language", _("language for e-mail")),
-    ("created_at", _("signed")),
-    ("confirmed_at", _("confirmed")),
-    ("hidden_at", _("hidden as abuse")),
-]
-
-
-def _signature_row(signature):
-    values = {
-        "id": signature.pk,
-        "declaration": signature.declaration.title,
-        "status": signature.get_status_display(),
-        "country": country_name(signature.country),
-        "visibility": signature.get_visibility_display(),
-    }
-    return _values(signature, SIGNATURE_COLUMNS, values)
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -373,22 +258,26 @@ class SignatureAdmin(PersonalDataAdmin):
     date_hierarchy = "created_at"
     list_per_page = 100
     actions = ("hide", "unhide", "export_csv")
-    readonly_fields = [
+    csv_fields = (
+        "id",
         "declaration",
         "status",
         "name",
-        "country_display",
+        "country",
         "organisation",
         "email",
         "visibility",
         "mail_language",
-        "consent_at",
         "created_at",
         "confirmed_at",
         "hidden_at",
-        "hidden_by",
-    ]
-    exclude = ["country"]
+    )
+    fieldsets = (
+        (None, {"fields": ("declaration", "status", "hidden_at", "hidden_by")}),
+        (_("Signatory"), {"fields": ("name", "country_display", "organisation", "visibility")}),
+        (_("Contact"), {"fields": ("email", "mail_language")}),
+        (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
+    )
 
     @admin.action(description=_("Hide selected signatures as abuse"), permissions=["change"])
     def hide(self, request, queryset):
@@ -405,13 +294,11 @@ class SignatureAdmin(PersonalDataAdmin):
     @admin.action(description=_("Export selected signatures as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         self.audit_export(request, queryset)
-        return csv_export_response(
-            queryset, columns=SIGNATURE_COLUMNS, row=_signature_row, related="declaration", name="signatures"
-        )
+        return csv_export_response(queryset, fields=self.csv_fields, computed=self.csv_computed, name="signatures")
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdmin):
     list_display = (
         "__str__",
         "kind",
@@ -428,16 +315,6 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_select_related = ("registration", "signature")
     date_hierarchy = "created_at"
     actions = ("resend",)
-    readonly_fields = (
-        "registration",
-        "kind",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "next_attempt_at",
-        "sent_at",
-    )
 
     def has_add_permission(self, request):
         return False

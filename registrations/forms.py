@@ -1,8 +1,5 @@
-import gettext
 import re
-from functools import lru_cache
 
-import pycountry
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
@@ -13,28 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .countries import country_choices
 from .models import MediaRegistration, Signature
-
-
-@lru_cache(maxsize=8)
-def _country_choices(language):
-    names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-    choices = [(c.alpha_2, names.gettext(getattr(c, "common_name", None) or c.name)) for c in pycountry.countries]
-    return sorted(choices, key=lambda choice: choice[1].casefold())
-
-
-def country_choices():
-    return [("", _("Choose a country")), *_country_choices(get_language() or settings.LANGUAGE_CODE)]
-
-
-@lru_cache(maxsize=8)
-def _country_names(language):
-    return dict(_country_choices(language))
-
-
-def country_name(code):
-    return _country_names(get_language() or settings.LANGUAGE_CODE).get(code, code)
-
 
 phone_validator = RegexValidator(
     re.compile(r"^\+?[0-9 ()./-]{5,40}$"),
@@ -89,7 +66,7 @@ class PersonForm(forms.Form):
 class MediaRegistrationForm(PersonForm, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you will follow"),
-        choices=MediaRegistration.Language.choices,
+        choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -36,7 +36,8 @@ def read_token(purpose, model, token):
         raise InvalidLink from exc
 
 
-def absolute_link(url_name, purpose, obj, *, language):
+def absolute_link(person, purpose, *, language):
+    """The private link that opens `purpose` (confirm or status) for a person."""
     with translation.override(language):
-        path = reverse(url_name)
-    return f"{settings.SITE_URL}{path}?t={make_token(purpose, obj)}"
+        path = reverse(person.url_name(purpose))
+    return f"{settings.SITE_URL}{path}?t={make_token(purpose, person)}"

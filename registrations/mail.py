@@ -1,6 +1,7 @@
 """Mail to registrants and signatories: rendered from templates in their
 language, as plain text and HTML, when it is sent (so erased data is never
-sent and nothing personal waits in a queue as text)."""
+sent and nothing personal waits in a queue as text). Each feature has its
+own mail base (`registrations/<feature>/mail/base.*`) over one shared base."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -11,7 +12,7 @@ from events import ical
 from events.localtime import describe_range
 
 from . import links
-from .models import OutgoingMail, Signature, accreditation_of
+from .models import OutgoingMail, accreditation_of
 
 
 def access_text(accreditation):
@@ -21,42 +22,27 @@ def access_text(accreditation):
     return "\n".join(part for part in (accreditation.zoom_url, accreditation.access_note) if part)
 
 
-def _links(person, language):
-    if isinstance(person, Signature):
-        names = ("registrations:signature_confirm", "registrations:signature_status")
-    else:
-        names = ("registrations:confirm", "registrations:status")
-    return {
-        "confirm_url": links.absolute_link(names[0], links.CONFIRM, person, language=language),
-        "status_url": links.absolute_link(names[1], links.STATUS, person, language=language),
-    }
-
-
 def build_message(mail):
     person = mail.recipient
-    is_signature = isinstance(person, Signature)
     event = person.event
     language = person.mail_language
     with translation.override(language):
         approved = mail.kind == OutgoingMail.Kind.APPROVED
         accreditation = accreditation_of(event) if approved else None
-        page = person.declaration.get_absolute_url() if is_signature else event.get_absolute_url()
-        page_url = f"{settings.SITE_URL}{page}"
         context = {
             "person": person,
-            "registration": None if is_signature else person,
-            "signature": person if is_signature else None,
             "event": event,
             "when": describe_range(event.start, event.end, event.zone),
-            "page_url": page_url,
+            "page_url": f"{settings.SITE_URL}{person.parent.get_absolute_url()}",
             "accreditation": accreditation,
             "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
-            **_links(person, language),
+            "confirm_url": links.absolute_link(person, links.CONFIRM, language=language),
+            "status_url": links.absolute_link(person, links.STATUS, language=language),
         }
-        base = f"registrations/mail/{mail.kind}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        message = EmailMultiAlternatives(subject, render_to_string(f"{base}.txt", context), to=[person.email])
-        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+        template = person.template(f"mail/{mail.kind}")
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         if approved:
             invitation = ical.event_invitation(
                 event,

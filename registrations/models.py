@@ -1,6 +1,9 @@
-"""Media accreditation (and, next, Declaration signatures): the most
-sensitive data the site holds. Nothing here is ever shown on a public page;
-`__str__` names no person, so admin logs and messages hold no personal data."""
+"""Media accreditation and Declaration signatures: the most sensitive data
+the site holds. Both are one idea, a person who opts in (`OptInPerson`):
+they submit a form, confirm by a link in a mail, see a private status page,
+withdraw and are erased. Nothing here is shown on a public page but a
+signatory's chosen name; `__str__` names no person, so admin logs and
+messages hold no personal data."""
 
 import secrets
 import unicodedata
@@ -23,6 +26,69 @@ def normalise_email(value):
 
 def new_link_key():
     return secrets.token_urlsafe(16)
+
+
+class OptInQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What staff see: everything its owner confirmed by mail."""
+        return self.exclude(status=OptInPerson.UNCONFIRMED)
+
+
+class OptInPerson(models.Model):
+    """A person who opts in by a form and a confirmation link. Each concrete
+    model says how it differs through the class attributes below, so the
+    services, the mail, the views and the admin never ask which one it is."""
+
+    UNCONFIRMED = "unconfirmed"
+
+    # Set by each concrete model:
+    feature = ""  # URL names `registrations:<feature>_<step>`, templates `registrations/<feature>/…`
+    parent_field = ""  # the event or Declaration it belongs to
+    event_path = ""  # the lookup from a row to its event
+    outbox_field = ""  # its foreign key on OutgoingMail
+    confirmed_status = ""
+    mail_kinds = {}  # {"confirm": …, "reminder": …, "confirmed": …}: stored OutgoingMail kinds
+    shown_publicly = False  # whether confirming or erasing one changes a public page
+
+    name = models.CharField(_("full name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    email = models.EmailField(_("e-mail"), max_length=254)
+    email_normalised = models.CharField(max_length=254, editable=False)
+    mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
+    consent_at = models.DateTimeField(_("consent given"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # Part of every private link: a new key makes old links useless.
+    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+
+    objects = OptInQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    @property
+    def parent(self):
+        return getattr(self, self.parent_field)
+
+    @property
+    def is_confirmed(self):
+        return self.status != self.UNCONFIRMED
+
+    @classmethod
+    def url_name(cls, step):
+        return f"registrations:{cls.feature}_{step}"
+
+    @classmethod
+    def template(cls, name):
+        return f"registrations/{cls.feature}/{name}"
+
+    @property
+    def url_names(self):
+        """For templates: `{% url person.url_names.withdraw %}`."""
+        return {step: self.url_name(step) for step in ("confirm", "status", "withdraw")}
 
 
 class MediaAccreditation(models.Model):
@@ -74,13 +140,12 @@ def accreditation_of(event):
         return None
 
 
-class MediaRegistrationQuerySet(models.QuerySet):
-    def confirmed(self):
-        """What staff review: everything the registrant confirmed by mail."""
-        return self.exclude(status=MediaRegistration.Status.UNCONFIRMED)
+class MediaRegistration(OptInPerson):
+    feature = "media"
+    parent_field = event_path = "event"
+    outbox_field = "registration"
+    mail_kinds = {"confirm": "confirm", "reminder": "reminder", "confirmed": "confirmed"}
 
-
-class MediaRegistration(models.Model):
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
         PENDING = "pending", _("Confirmed, waiting for review")
@@ -96,29 +161,18 @@ class MediaRegistration(models.Model):
         BLOGGER = "blogger", _("Blogger")
         OTHER = "other", _("Other")
 
-    class Language(models.TextChoices):
-        RUSSIAN = "ru", _("Russian")
-        ENGLISH = "en", _("English")
-        BELARUSIAN = "be", _("Belarusian")
-
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
-    name = models.CharField(_("full name"), max_length=200)
     outlet = models.CharField(_("media outlet"), max_length=200)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
-    email = models.EmailField(_("e-mail"), max_length=254)
-    email_normalised = models.CharField(max_length=254, editable=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     work_url = HttpsURLField(_("published work or press card"), max_length=500)
+    # Codes from settings.LANGUAGES: the languages of the forum and its interpretation.
     languages = models.JSONField(_("languages followed"), default=list, blank=True)
     interview_request = models.TextField(_("interview request"), max_length=2000, blank=True)
-    mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
-    consent_at = models.DateTimeField(_("consent given"))
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,10 +183,8 @@ class MediaRegistration(models.Model):
         verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
-    # Part of every private link: a new key makes old links useless.
-    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
 
-    objects = MediaRegistrationQuerySet.as_manager()
+    confirmed_status = Status.PENDING
 
     class Meta:
         verbose_name = _("media registration")
@@ -154,10 +206,6 @@ class MediaRegistration(models.Model):
 
     def __str__(self):
         return _("Media registration #%(number)s") % {"number": self.pk}
-
-    def save(self, *args, **kwargs):
-        self.email_normalised = normalise_email(self.email)
-        super().save(*args, **kwargs)
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -207,7 +255,7 @@ def initials(name):
     return " ".join(words)
 
 
-class SignatureQuerySet(models.QuerySet):
+class SignatureQuerySet(OptInQuerySet):
     def counted(self):
         """Confirmed, and not hidden by staff as abuse."""
         return self.filter(status=Signature.Status.CONFIRMED, hidden_at__isnull=True)
@@ -217,9 +265,16 @@ class SignatureQuerySet(models.QuerySet):
         return self.counted().exclude(visibility=Signature.Visibility.HIDDEN)
 
 
-class Signature(models.Model):
+class Signature(OptInPerson):
     """A signature is a political opinion (GDPR Art. 9): minimal data, explicit
     consent, the e-mail never shown, erasure for real."""
+
+    feature = "declaration"
+    parent_field = "declaration"
+    event_path = "declaration__event"
+    outbox_field = "signature"
+    mail_kinds = {"confirm": "sign_confirm", "reminder": "sign_reminder", "confirmed": "signed"}
+    shown_publicly = True
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
@@ -234,16 +289,9 @@ class Signature(models.Model):
         Declaration, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("declaration")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
-    name = models.CharField(_("full name"), max_length=200)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
     organisation = models.CharField(_("organisation or title"), max_length=200, blank=True)
-    email = models.EmailField(_("e-mail"), max_length=254)
-    email_normalised = models.CharField(max_length=254, editable=False)
     visibility = models.CharField(_("shown publicly as"), max_length=16, choices=Visibility.choices)
-    mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
-    consent_at = models.DateTimeField(_("consent given"))
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     hidden_at = models.DateTimeField(_("hidden as abuse"), null=True, blank=True)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,7 +301,8 @@ class Signature(models.Model):
         related_name="+",
         verbose_name=_("hidden by"),
     )
-    link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+
+    confirmed_status = Status.CONFIRMED
 
     objects = SignatureQuerySet.as_manager()
 
@@ -276,10 +325,6 @@ class Signature(models.Model):
 
     def __str__(self):
         return _("Signature #%(number)s") % {"number": self.pk}
-
-    def save(self, *args, **kwargs):
-        self.email_normalised = normalise_email(self.email)
-        super().save(*args, **kwargs)
 
     @property
     def event(self):
@@ -318,7 +363,9 @@ class OutgoingMail(models.Model):
         FAILED = "failed", _("Failed, needs staff")
         SENT = "sent", _("Sent")
 
-    # Exactly one of these: the person the mail is for. Erasing them erases it.
+    # At most one of these: the person the mail is for; erasing them erases it.
+    # (Room for mail that is for no one person's record, such as a note to the
+    # forum's own contact address.)
     registration = models.ForeignKey(
         MediaRegistration,
         on_delete=models.CASCADE,
@@ -345,9 +392,8 @@ class OutgoingMail(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(registration__isnull=False, signature__isnull=True)
-                | Q(registration__isnull=True, signature__isnull=False),
-                name="mail_has_one_recipient",
+                condition=Q(registration__isnull=True) | Q(signature__isnull=True),
+                name="mail_for_at_most_one_person",
             )
         ]
 

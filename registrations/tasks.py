@@ -1,9 +1,6 @@
-from django_tasks import task
+"""Tasks queued before the outbox moved to `registrations.services.outbox`
+are stored under this module's path; the name keeps them runnable."""
 
-from . import services
+from .services.outbox import deliver_mail
 
-
-@task()
-def deliver_mail(mail_id):
-    """Send one mail from the outbox (retries are scheduled by the service)."""
-    services.mail_deliver(mail_id=mail_id)
+__all__ = ["deliver_mail"]

@@ -1,3 +1,6 @@
+"""The public forms and the private pages of both opt-in flows. Each step is
+one generic view helper; each feature's view names its model and service."""
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,16 +17,12 @@ from .ratelimit import limit_posts
 SIGNATURES_PER_PAGE = 50
 
 
-def _published_event(slug):
-    return get_object_or_404(Event.objects.published(), slug=slug)
-
-
 def _invalid_link(request):
     return render(request, "registrations/invalid_link.html", status=400)
 
 
 def _from_link(request, model, purpose):
-    """The row a private link names (token in the query or the form), or None."""
+    """The person a private link names (token in the query or the form), or None."""
     token = request.POST.get("t") if request.method == "POST" else request.GET.get("t")
     try:
         return links.read_token(purpose, model, token), token
@@ -31,95 +30,105 @@ def _from_link(request, model, purpose):
         return None, token
 
 
-def _confirm(request, *, model, confirm, template):
+def _submit(request, *, model, form_class, submit, context):
+    """The form: valid and not a bot → the service, then "check your mail";
+    the answer is the same whether or not the address was known."""
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_bot():
+            submit(data=form.stored_data(), language=form.cleaned_data["mail_language"])
+        return redirect(model.url_name("check_mail"), slug=context["event"].slug)
+    return render(request, model.template("form.html"), {**context, "form": form})
+
+
+def _confirm(request, *, model, confirm):
     """GET shows a button; only the POST it sends confirms, so a mail
     scanner that opens the link confirms nothing."""
-    row, token = _from_link(request, model, links.CONFIRM)
-    if row is None:
+    person, token = _from_link(request, model, links.CONFIRM)
+    if person is None:
         return _invalid_link(request)
-    context = {"row": row, "event": row.event, "token": token}
     if request.method == "POST":
-        context["row"] = confirm(row)
-        return render(request, f"{template}_done.html", context)
-    return render(request, f"{template}.html", context)
+        person = confirm(person)
+        return render(request, model.template("confirm_done.html"), {"person": person, "event": person.event})
+    return render(request, model.template("confirm.html"), {"person": person, "event": person.event, "token": token})
 
 
-def _withdraw(request, *, model, erase, template):
-    row, _token = _from_link(request, model, links.STATUS)
-    if row is None:
+def _status(request, *, model, extra=None):
+    person, token = _from_link(request, model, links.STATUS)
+    if person is None:
         return _invalid_link(request)
-    event = row.event
-    erase(row)
-    return render(request, template, {"event": event})
+    context = {"person": person, "event": person.event, "token": token, **(extra(person) if extra else {})}
+    return render(request, model.template("status.html"), context)
+
+
+def _withdraw(request, *, model, withdraw):
+    person, _token = _from_link(request, model, links.STATUS)
+    if person is None:
+        return _invalid_link(request)
+    event = person.event
+    withdraw(person)
+    return render(request, model.template("withdrawn.html"), {"event": event, "parent": person.parent})
 
 
 # --- Media accreditation ----------------------------------------------------------
 
 
+def _published_event(slug):
+    return get_object_or_404(Event.objects.published(), slug=slug)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
-def register(request, slug):
+def media_register(request, slug):
     event = _published_event(slug)
     accreditation = accreditation_of(event)
     if accreditation is None or not accreditation.accepts_registrations():
-        return render(
-            request, "registrations/closed.html", {"event": event}, status=404 if accreditation is None else 200
-        )
-    form = MediaRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not form.is_bot():
-            services.registration_submit(
-                event=event, data=form.stored_data(), language=form.cleaned_data["mail_language"]
-            )
-        return redirect("registrations:check_mail", slug=event.slug)
-    return render(request, "registrations/register.html", {"event": event, "form": form})
+        status = 404 if accreditation is None else 200
+        context = {"event": event, "parent": event}
+        return render(request, MediaRegistration.template("closed.html"), context, status=status)
+    return _submit(
+        request,
+        model=MediaRegistration,
+        form_class=MediaRegistrationForm,
+        submit=lambda **values: services.media_submit(event=event, **values),
+        context={"event": event},
+    )
 
 
 @require_safe
-def check_mail(request, slug):
-    return render(request, "registrations/check_mail.html", {"event": _published_event(slug)})
+def media_check_mail(request, slug):
+    event = _published_event(slug)
+    return render(request, MediaRegistration.template("check_mail.html"), {"event": event, "parent": event})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
-def confirm(request):
+def media_confirm(request):
     return _confirm(
-        request,
-        model=MediaRegistration,
-        confirm=lambda row: services.registration_confirm(registration=row),
-        template="registrations/confirm",
+        request, model=MediaRegistration, confirm=lambda person: services.media_confirm(registration=person)
     )
+
+
+def _access(registration):
+    """An approved journalist's status page shows their private access."""
+    approved = registration.status == MediaRegistration.Status.APPROVED
+    return {"accreditation": accreditation_of(registration.event) if approved else None}
 
 
 @never_cache
 @require_safe
-def status(request):
-    registration, token = _from_link(request, MediaRegistration, links.STATUS)
-    if registration is None:
-        return _invalid_link(request)
-    accreditation = None
-    if registration.status == MediaRegistration.Status.APPROVED:
-        accreditation = accreditation_of(registration.event)
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "accreditation": accreditation,
-        "token": token,
-    }
-    return render(request, "registrations/status.html", context)
+def media_status(request):
+    return _status(request, model=MediaRegistration, extra=_access)
 
 
 @never_cache
 @require_POST
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
-def withdraw(request):
+def media_withdraw(request):
     return _withdraw(
-        request,
-        model=MediaRegistration,
-        erase=lambda row: services.registration_erase(registration=row),
-        template="registrations/erased.html",
+        request, model=MediaRegistration, withdraw=lambda person: services.media_withdraw(registration=person)
     )
 
 
@@ -146,69 +155,51 @@ def declaration(request, slug):
     )
     page = Paginator(signatures, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
     context = {"declaration": declaration, "event": declaration.event, "page": page}
-    return render(request, "registrations/declaration.html", context)
+    return render(request, "registrations/declaration/declaration.html", context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
-def sign(request, slug):
+def declaration_sign(request, slug):
     declaration = _declaration(slug)
+    context = {"declaration": declaration, "event": declaration.event, "parent": declaration}
     if not declaration.is_open:
-        return render(
-            request, "registrations/declaration_closed.html", {"declaration": declaration, "event": declaration.event}
-        )
-    form = SignatureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not form.is_bot():
-            services.signature_submit(
-                declaration=declaration, data=form.stored_data(), language=form.cleaned_data["mail_language"]
-            )
-        return redirect("registrations:sign_check_mail", slug=slug)
-    context = {"declaration": declaration, "event": declaration.event, "form": form}
-    return render(request, "registrations/sign.html", context)
+        return render(request, Signature.template("closed.html"), context)
+    return _submit(
+        request,
+        model=Signature,
+        form_class=SignatureForm,
+        submit=lambda **values: services.declaration_submit(declaration=declaration, **values),
+        context=context,
+    )
 
 
 @require_safe
-def sign_check_mail(request, slug):
+def declaration_check_mail(request, slug):
     declaration = _declaration(slug)
-    return render(
-        request, "registrations/sign_check_mail.html", {"declaration": declaration, "event": declaration.event}
-    )
+    context = {"declaration": declaration, "event": declaration.event, "parent": declaration}
+    return render(request, Signature.template("check_mail.html"), context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
-def signature_confirm(request):
-    return _confirm(
-        request,
-        model=Signature,
-        confirm=lambda row: services.signature_confirm(signature=row),
-        template="registrations/signature_confirm",
-    )
+def declaration_confirm(request):
+    return _confirm(request, model=Signature, confirm=lambda person: services.declaration_confirm(signature=person))
 
 
 @never_cache
 @require_safe
-def signature_status(request):
-    signature, token = _from_link(request, Signature, links.STATUS)
-    if signature is None:
-        return _invalid_link(request)
-    context = {"signature": signature, "event": signature.event, "token": token}
-    return render(request, "registrations/signature_status.html", context)
+def declaration_status(request):
+    return _status(request, model=Signature)
 
 
 @never_cache
 @require_POST
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
-def signature_withdraw(request):
-    return _withdraw(
-        request,
-        model=Signature,
-        erase=lambda row: services.signature_erase(signature=row),
-        template="registrations/signature_erased.html",
-    )
+def declaration_withdraw(request):
+    return _withdraw(request, model=Signature, withdraw=lambda person: services.declaration_withdraw(signature=person))
 
 
 @public_page

@@ -91,9 +91,9 @@ def test_a_confirmed_signature_shows_at_once_in_the_count(client, event):
     url = f"/en/events/{event.slug}/declaration/"
     assert text(soup(client.get(url)).select_one(".signature-count")) == "0 signatures"
     signature = make_signature(event.declaration, status="unconfirmed", confirmed_at=None)
-    services.signature_confirm(signature=signature)
+    services.declaration_confirm(signature=signature)
     assert text(soup(client.get(url)).select_one(".signature-count")) == "1 signature"
-    services.signature_erase(signature=signature)
+    services.declaration_withdraw(signature=signature)
     assert text(soup(client.get(url)).select_one(".signature-count")) == "0 signatures"
 
 

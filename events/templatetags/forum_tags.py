@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 from ..localtime import describe_range, describe_times, utc_offset, zone_name
@@ -81,9 +82,8 @@ def utc_iso(value):
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_OG_LOCALES = {"en": "en_GB", "ru": "ru_RU", "be": "be_BY"}
-
-
 @register.filter
 def og_locale(code):
-    return _OG_LOCALES.get(code, code)
+    """Open Graph's locale for a language, from its formats module (OG_LOCALE)."""
+    value = get_format("OG_LOCALE", code)
+    return code if value == "OG_LOCALE" else value

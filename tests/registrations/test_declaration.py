@@ -145,7 +145,7 @@ def test_duplicate_signature_gives_the_same_answer_and_one_row(client, demo_even
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
     assert Signature.objects.get().name == "Алена Бяляцкая"
-    services.signature_confirm(signature=Signature.objects.get())
+    services.declaration_confirm(signature=Signature.objects.get())
     third = client.post(SIGN.format(lang="en"), _form())
     assert third["Location"] == first["Location"]
     assert Signature.objects.count() == 1

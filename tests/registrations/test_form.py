@@ -144,7 +144,7 @@ def test_repeat_after_confirmation_sends_a_reminder(client, event, mail_server):
     from registrations import services
 
     client.post(_url(event), VALID)
-    services.registration_confirm(registration=MediaRegistration.objects.get())
+    services.media_confirm(registration=MediaRegistration.objects.get())
     client.post(_url(event), VALID)
     assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == ["confirm", "confirmed", "reminder"]
     assert subject(mail_server.messages[-1]) == f"You are already registered: {event.title}"

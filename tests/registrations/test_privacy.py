@@ -149,7 +149,7 @@ def test_no_personal_data_in_any_log_line(client, admin_client, mail_server, cap
     mail_server.start()
     services.mail_send_due()
     registration = MediaRegistration.objects.get()
-    services.registration_confirm(registration=registration)
+    services.media_confirm(registration=registration)
     admin_client.get(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
     admin_client.post(
         reverse("admin:registrations_mediaregistration_changelist"),
@@ -166,9 +166,9 @@ def test_no_personal_data_in_any_log_line(client, admin_client, mail_server, cap
             "consent": "on",
         },
     )
-    services.signature_confirm(signature=Signature.objects.get())
-    services.signature_erase(signature=Signature.objects.get())
-    services.registration_erase(registration=registration)
+    services.declaration_confirm(signature=Signature.objects.get())
+    services.declaration_withdraw(signature=Signature.objects.get())
+    services.media_withdraw(registration=registration)
     client.post("/admin/login/", {"username": PERSONAL[1], "password": "wrong"})
 
     formatter = JsonFormatter()

@@ -44,9 +44,9 @@ def _media_parent():
 
 MEDIA = Flow(
     model=MediaRegistration,
-    submit=lambda parent, data, language: services.registration_submit(event=parent, data=data, language=language),
-    confirm=lambda row: services.registration_confirm(registration=row),
-    withdraw=lambda row: services.registration_erase(registration=row),
+    submit=lambda parent, data, language: services.media_submit(event=parent, data=data, language=language),
+    confirm=lambda row: services.media_confirm(registration=row),
+    withdraw=lambda row: services.media_withdraw(registration=row),
     confirmed_status="pending",
     kinds=("confirm", "reminder", "confirmed"),
     data={
@@ -67,9 +67,9 @@ MEDIA = Flow(
 
 DECLARATION = Flow(
     model=Signature,
-    submit=lambda parent, data, language: services.signature_submit(declaration=parent, data=data, language=language),
-    confirm=lambda row: services.signature_confirm(signature=row),
-    withdraw=lambda row: services.signature_erase(signature=row),
+    submit=lambda parent, data, language: services.declaration_submit(declaration=parent, data=data, language=language),
+    confirm=lambda row: services.declaration_confirm(signature=row),
+    withdraw=lambda row: services.declaration_withdraw(signature=row),
     confirmed_status="confirmed",
     kinds=("sign_confirm", "sign_reminder", "signed"),
     data={
@@ -141,6 +141,14 @@ def test_confirm_sets_status_and_time_once_and_mails_once(flow):
     assert _kinds(flow, row) == [flow.kinds[0], flow.kinds[2]]
 
 
+def test_confirmed_queryset_holds_only_confirmed_rows(flow):
+    parent = flow.make_parent()
+    unconfirmed = flow.make_row(parent, status="unconfirmed", confirmed_at=None)
+    confirmed = flow.make_row(parent)
+    assert list(flow.model.objects.confirmed()) == [confirmed]
+    assert unconfirmed.pk not in flow.model.objects.confirmed().values_list("pk", flat=True)
+
+
 # --- withdraw and erase -------------------------------------------------------------
 
 
@@ -159,9 +167,9 @@ def test_withdraw_deletes_the_row_and_its_mail(flow):
 @pytest.mark.parametrize(
     ("service", "status", "kind"),
     [
-        ("registration_approve", "approved", "approved"),
-        ("registration_reject", "rejected", "rejected"),
-        ("registration_waitlist", "waitlisted", "waitlisted"),
+        ("media_approve", "approved", "approved"),
+        ("media_reject", "rejected", "rejected"),
+        ("media_waitlist", "waitlisted", "waitlisted"),
     ],
 )
 def test_decide_records_who_when_why_and_mails(admin_user, service, status, kind):
@@ -178,7 +186,7 @@ def test_decide_records_who_when_why_and_mails(admin_user, service, status, kind
 def test_decide_refuses_an_unconfirmed_registration(admin_user):
     registration = make_registration(_media_parent(), status="unconfirmed", confirmed_at=None)
     with pytest.raises(services.DecisionError):
-        services.registration_approve(registration=registration, by=admin_user)
+        services.media_approve(registration=registration, by=admin_user)
     assert MediaRegistration.objects.get().status == "unconfirmed"
     assert OutgoingMail.objects.count() == 0
 
@@ -186,7 +194,7 @@ def test_decide_refuses_an_unconfirmed_registration(admin_user):
 def test_decide_refuses_what_is_not_a_decision(admin_user):
     registration = make_registration(_media_parent())
     with pytest.raises(services.DecisionError):
-        services.registration_decide(registration=registration, status="unconfirmed", by=admin_user)
+        services.media_decide(registration=registration, status="unconfirmed", by=admin_user)
     assert MediaRegistration.objects.get().status == "pending"
 
 

@@ -9,6 +9,7 @@ import uuid
 import zoneinfo
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -16,7 +17,7 @@ from events import demo_content as demo
 from events.models import Event, EventOrganisation, Organisation, Session, Speaker
 from registrations.models import Declaration, MediaAccreditation
 
-LANGUAGES = ("en", "ru", "be")
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Stable identities for the demo rows, derived from their keys.
 NAMESPACE = uuid.UUID("6f2d0c1e-8a4b-4f7e-9d0a-3c5b2e1f4a60")
 

@@ -4,3 +4,5 @@ DATETIME_FORMAT = "j E Y г., H:i"
 TIME_FORMAT = "H:i"
 SHORT_DATE_FORMAT = "d.m.Y"
 FIRST_DAY_OF_WEEK = 1
+# Open Graph (og:locale) for pages in this language.
+OG_LOCALE = "be_BY"

@@ -3,3 +3,5 @@ DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
 TIME_FORMAT = "H:i"
 SHORT_DATE_FORMAT = "d/m/Y"
+# Open Graph (og:locale) for pages in this language.
+OG_LOCALE = "en_GB"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services import purge_personal_data
+from registrations.services import personal_data_purge
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        results = purge_personal_data()
+        results = personal_data_purge()
         for slug, counts in results.items():
             summary = ", ".join(f"{count} {name}" for name, count in counts.items())
             self.stdout.write(f"{slug}: erased {summary}")

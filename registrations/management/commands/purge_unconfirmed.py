@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from registrations.models import MediaRegistration, Signature
-from registrations.services import purge_unconfirmed
+from registrations.services import unconfirmed_purge
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = purge_unconfirmed()
+        counts = unconfirmed_purge()
         self.stdout.write(
             f"{counts[MediaRegistration._meta.label]} unconfirmed registrations and "
             f"{counts[Signature._meta.label]} unconfirmed signatures erased"

@@ -1,0 +1,88 @@
+"""What staff take away or page through at scale: streamed CSV (headers from
+the model's verbose names, readable values) and the admin's date hierarchy
+from the first and last date instead of a scan of every row."""
+
+import csv
+import functools
+import itertools
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Min
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(rows, *, header, filename):
+    """A streamed CSV, UTF-8 with a byte-order mark so spreadsheets read
+    Cyrillic right; memory does not grow with the number of rows."""
+    writer = csv.writer(_Echo())
+    lines = itertools.chain([writer.writerow(header)], (writer.writerow(row) for row in rows))
+    body = itertools.chain(["\ufeff"], lines)
+    response = StreamingHttpResponse((part.encode("utf-8") for part in body), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cell(obj, name, computed):
+    """A field's value as a person reads it: the label of a choice, the name
+    of a related row, a list joined with commas."""
+    if name in computed:
+        return computed[name](obj)
+    field = obj._meta.get_field(name)
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return "" if value is None else value
+
+
+def csv_export_response(queryset, *, fields, name, computed=None):
+    """The selection as a streamed CSV, read from the database in chunks: one
+    column per field, headed by its verbose name."""
+    model, computed = queryset.model, computed or {}
+    header = [str(model._meta.get_field(field).verbose_name) for field in fields]
+    related = [field for field in fields if model._meta.get_field(field).many_to_one]
+    objects = queryset.select_related(*related).order_by("pk").iterator(chunk_size=2000)
+    rows = ([_cell(obj, field, computed) for field in fields] for obj in objects)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    return stream_csv(rows, header=header, filename=f"{name}-{stamp}.csv")
+
+
+def _span_datetimes(queryset, field_name, kind, order="ASC", tzinfo=None):
+    """The date hierarchy's years, months or days, from the first and last
+    value (two index lookups) rather than a scan that truncates every row's
+    date: at 100,000 rows on SQLite that scan takes half a second. A month
+    in the span with no rows is listed too; choosing it shows none."""
+    bounds = queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    if bounds["first"] is None:
+        return []
+    zone = tzinfo or timezone.get_current_timezone()
+    first, last = timezone.localtime(bounds["first"], zone), timezone.localtime(bounds["last"], zone)
+    values = []
+    if kind == "year":
+        values = [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 1)]
+    elif kind == "month":
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            values.append(datetime(year, month, 1, tzinfo=zone))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        day = first.date()
+        while day <= last.date():
+            values.append(datetime(day.year, day.month, day.day, tzinfo=zone))
+            day += timedelta(days=1)
+    return values if order == "ASC" else values[::-1]
+
+
+@functools.cache
+def with_date_spans(queryset_class):
+    """The queryset class with the cheap date hierarchy."""
+    return type(f"DateSpan{queryset_class.__name__}", (queryset_class,), {"datetimes": _span_datetimes})

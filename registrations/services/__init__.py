@@ -1,0 +1,49 @@
+"""The writes that matter, one module per concern: the outbox, the two
+opt-in flows (media accreditation and Declaration signatures, both built on
+`people`), retention and erasure, and the audit log. Views, admin actions and
+commands call these; nothing else writes registrations or signatures."""
+
+from .audit import audit_record
+from .declaration import (
+    declaration_confirm,
+    declaration_submit,
+    declaration_withdraw,
+    signature_hide,
+    signature_unhide,
+)
+from .media import (
+    DecisionError,
+    media_approve,
+    media_confirm,
+    media_decide,
+    media_reject,
+    media_submit,
+    media_waitlist,
+    media_withdraw,
+)
+from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
+from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
+
+__all__ = [
+    "DecisionError",
+    "audit_record",
+    "declaration_confirm",
+    "declaration_submit",
+    "declaration_withdraw",
+    "event_personal_data_purge",
+    "mail_deliver",
+    "mail_enqueue",
+    "mail_resend",
+    "mail_send_due",
+    "media_approve",
+    "media_confirm",
+    "media_decide",
+    "media_reject",
+    "media_submit",
+    "media_waitlist",
+    "media_withdraw",
+    "personal_data_purge",
+    "signature_hide",
+    "signature_unhide",
+    "unconfirmed_purge",
+]

@@ -1,0 +1,67 @@
+"""Media accreditation: a journalist registers, confirms, is reviewed."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import MediaRegistration, OutgoingMail
+from .outbox import mail_enqueue
+from .people import person_confirm, person_submit, person_withdraw
+
+logger = logging.getLogger(__name__)
+
+Status = MediaRegistration.Status
+_DECISION_MAIL = {
+    Status.APPROVED: OutgoingMail.Kind.APPROVED,
+    Status.REJECTED: OutgoingMail.Kind.REJECTED,
+    Status.WAITLISTED: OutgoingMail.Kind.WAITLISTED,
+}
+
+
+class DecisionError(Exception):
+    pass
+
+
+def media_submit(*, event, data, language):
+    """Register a journalist for an event (see `person_submit`)."""
+    return person_submit(model=MediaRegistration, parent=event, data=data, language=language)
+
+
+def media_confirm(*, registration):
+    return person_confirm(person=registration)
+
+
+def media_withdraw(*, registration):
+    person_withdraw(person=registration)
+
+
+@transaction.atomic
+def media_decide(*, registration, status, by, reason=""):
+    """Approve, reject or waitlist a confirmed registration, recording who
+    and when, and mail the registrant (with the reason, if any)."""
+    if status not in _DECISION_MAIL:
+        raise DecisionError(f"not a decision: {status}")
+    registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_confirmed:
+        raise DecisionError("an unconfirmed registration cannot be reviewed")
+    registration.status = status
+    registration.decided_at = timezone.now()
+    registration.decided_by = by
+    registration.decision_reason = reason.strip()
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
+    logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
+    return registration
+
+
+def media_approve(*, registration, by, reason=""):
+    return media_decide(registration=registration, status=Status.APPROVED, by=by, reason=reason)
+
+
+def media_reject(*, registration, by, reason=""):
+    return media_decide(registration=registration, status=Status.REJECTED, by=by, reason=reason)
+
+
+def media_waitlist(*, registration, by, reason=""):
+    return media_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)

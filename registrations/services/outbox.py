@@ -1,0 +1,133 @@
+"""The outbox: every mail is a row written in the caller's transaction, then
+delivered by a task (claimed first, sent outside any transaction, retried
+with a growing delay, finally left for staff)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from ..mail import build_message
+from ..models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# A mail being sent is claimed for this long; a worker that died meanwhile
+# leaves it to be claimed again after that.
+SENDING_LEASE = timedelta(minutes=10)
+_SENDABLE = Q(status__in=[OutgoingMail.Status.QUEUED, OutgoingMail.Status.RETRYING]) | Q(
+    status=OutgoingMail.Status.SENDING
+)
+
+
+@task()
+def deliver_mail(mail_id):
+    """Send one mail from the outbox (retries are scheduled by mail_deliver)."""
+    mail_deliver(mail_id=mail_id)
+
+
+def mail_enqueue(*, recipient, kind):
+    """Write the mail for a person (a registration or a signature) to the
+    outbox and queue its delivery, in the caller's transaction: the change and
+    its mail are committed together or not at all."""
+    mail = OutgoingMail.objects.create(**{recipient.outbox_field: recipient}, kind=kind)
+    deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+def _retry_delay(attempts):
+    """The wait before the next try after `attempts` failures; None after the last."""
+    delays = settings.MAIL_RETRY_DELAYS
+    return timedelta(seconds=delays[attempts - 1]) if attempts <= len(delays) else None
+
+
+def mail_deliver(*, mail_id):
+    """Send one mail whose time has come. It is claimed first (so two workers
+    never send it twice) and sent outside any transaction (so a slow mail
+    server holds no database lock). On failure the kind of error is noted (no
+    personal data) and the next attempt scheduled with a growing delay; after
+    the last, the mail waits for staff to resend it."""
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(_SENDABLE, pk=mail_id, next_attempt_at__lte=now).update(
+        status=OutgoingMail.Status.SENDING, next_attempt_at=now + SENDING_LEASE
+    )
+    if not claimed:
+        return None
+    mail = (
+        OutgoingMail.objects.select_related("registration__event", "signature__declaration__event")
+        .filter(pk=mail_id)
+        .first()
+    )
+    if mail is None:  # erased meanwhile, with its person
+        return None
+    mail.attempts += 1
+    try:
+        build_message(mail).send()
+    except Exception as exc:
+        mail.last_error = type(exc).__name__
+        delay = _retry_delay(mail.attempts)
+        if delay is None:
+            mail.status = OutgoingMail.Status.FAILED
+        else:
+            mail.status = OutgoingMail.Status.RETRYING
+            mail.next_attempt_at = timezone.now() + delay
+        mail.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        logger.warning("mail %s (%s) not sent: %s, attempt %s", mail.pk, mail.kind, mail.last_error, mail.attempts)
+        if delay is not None:
+            transaction.on_commit(lambda: _schedule_retry(mail))
+        return mail
+    mail.status = OutgoingMail.Status.SENT
+    mail.sent_at = timezone.now()
+    mail.last_error = ""
+    mail.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    logger.info("mail %s (%s) sent", mail.pk, mail.kind)
+    return mail
+
+
+def _schedule_retry(mail):
+    """With a backend that can defer (the database worker), queue the next
+    attempt for its time; otherwise `send_queued_mail` picks it up."""
+    if deliver_mail.get_backend().supports_defer:
+        deliver_mail.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+
+
+def mail_send_due(*, now=None):
+    """Deliver every queued or retrying mail whose time has come (cron's and
+    the worker's safety net). Returns how many were sent."""
+    now = now or timezone.now()
+    due = OutgoingMail.objects.filter(_SENDABLE, next_attempt_at__lte=now).order_by("pk").values_list("pk", flat=True)
+    sent = 0
+    for mail_id in list(due):
+        mail = mail_deliver(mail_id=mail_id)
+        sent += mail is not None and mail.status == OutgoingMail.Status.SENT
+    return sent
+
+
+@transaction.atomic
+def mail_resend(*, mail):
+    """Staff's resend: queue the mail again from the start."""
+    mail.status = OutgoingMail.Status.QUEUED
+    mail.next_attempt_at = timezone.now()
+    mail.save(update_fields=["status", "next_attempt_at"])
+    deliver_mail.enqueue(mail.pk)
+    return mail
+
+
+def mail_tasks_delete(*, mail_ids):
+    """Task results name a mail by number only; they go with the mail (those
+    queued under the task's earlier path, `registrations.tasks`, too)."""
+    from django_tasks_db.models import DBTaskResult
+
+    mail_ids = set(mail_ids)
+    paths = [deliver_mail.module_path, "registrations.tasks.deliver_mail"]
+    stale = [
+        result.pk
+        for result in DBTaskResult.objects.filter(task_path__in=paths).only("args_kwargs")
+        if (result.args_kwargs.get("args") or [None])[0] in mail_ids
+    ]
+    DBTaskResult.objects.filter(pk__in=stale).delete()
+    return len(stale)

@@ -1,0 +1,89 @@
+"""Retention and erasure: unconfirmed rows when their link expires, and all
+personal data of an event once its retention period has passed."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from forum_site import pagecache
+
+from ..models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
+from .outbox import mail_tasks_delete
+
+logger = logging.getLogger(__name__)
+
+PEOPLE = (MediaRegistration, Signature)
+
+
+@transaction.atomic
+def unconfirmed_purge(*, now=None):
+    """Erase registrations and signatures nobody confirmed before their link
+    expired. Returns {model label: rows erased}."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
+    counts = {}
+    for model in PEOPLE:
+        _, per_model = model.objects.filter(status=model.UNCONFIRMED, created_at__lt=cutoff).delete()
+        counts[model._meta.label] = per_model.get(model._meta.label, 0)
+    logger.info("unconfirmed rows erased: %s", counts)
+    return counts
+
+
+def _of_event(model, event):
+    return model.objects.filter(**{model.event_path: event})
+
+
+@transaction.atomic
+def event_personal_data_purge(*, event):
+    """Erase every personal field of an event's registrations and signatures
+    (the rows themselves), their mail and task results, and the audit entries
+    about them; keep only how many there were."""
+    registrations = _of_event(MediaRegistration, event)
+    signatures = _of_event(Signature, event)
+    counted = signatures.counted().count()
+    mail_ids = list(
+        OutgoingMail.objects.filter(
+            Q(**{f"registration__{MediaRegistration.event_path}": event})
+            | Q(**{f"signature__{Signature.event_path}": event})
+        ).values_list("pk", flat=True)
+    )
+    erased_registrations = registrations.count()
+    MediaAccreditation.objects.filter(event=event).update(erased_count=F("erased_count") + erased_registrations)
+    Declaration.objects.filter(event=event).update(erased_count=F("erased_count") + counted)
+    registrations.delete()
+    _, per_model = signatures.delete()
+    result = {
+        "registrations": erased_registrations,
+        "signatures": per_model.get(Signature._meta.label, 0),
+        "mail": len(mail_ids),
+        "tasks": mail_tasks_delete(mail_ids=mail_ids),
+        "audit": AuditEntry.objects.filter(event=event).delete()[0],
+    }
+    logger.info("event %s: personal data erased %s", event.pk, result)
+    return result
+
+
+def personal_data_purge(*, now=None):
+    """Erase the personal data of every event whose retention period has
+    passed, expired sessions, and unconfirmed rows. Safe to run daily."""
+    from django.contrib.sessions.models import Session as SessionRow
+
+    from events.models import Event
+
+    now = now or timezone.now()
+    due = [
+        event
+        for event in Event.objects.filter(end__lt=now)
+        if event.end + timedelta(days=event.retention_days) <= now
+        and any(_of_event(model, event).exists() for model in PEOPLE)
+    ]
+    results = {event.slug: event_personal_data_purge(event=event) for event in due}
+    if results:
+        pagecache.bump()
+    unconfirmed_purge(now=now)
+    SessionRow.objects.filter(expire_date__lt=now).delete()
+    return results
