@@ -14,6 +14,7 @@ from events.responses import CalendarResponse
 from . import services
 from .countries import country_name
 from .exports import csv_export_response, with_date_spans
+from .forms import MediaRegistrationForm, SignatureForm
 from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
 
 
@@ -123,24 +124,11 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
+    # The row's number, event and status, what the journalist typed, then the review.
     csv_fields = (
-        "id",
-        "event",
-        "status",
-        "name",
-        "outlet",
-        "role",
-        "country",
-        "email",
-        "phone",
-        "work_url",
-        "languages",
-        "interview_request",
-        "mail_language",
-        "created_at",
-        "confirmed_at",
-        "decided_at",
-        "decision_reason",
+        *("id", "event", "status"),
+        *MediaRegistrationForm.Meta.fields,
+        *("created_at", "confirmed_at", "decided_at", "decision_reason"),
     )
     fieldsets = (
         (None, {"fields": ("event", "status", "decided_at", "decided_by", "decision_reason")}),
@@ -258,20 +246,8 @@ class SignatureAdmin(PersonalDataAdmin):
     date_hierarchy = "created_at"
     list_per_page = 100
     actions = ("hide", "unhide", "export_csv")
-    csv_fields = (
-        "id",
-        "declaration",
-        "status",
-        "name",
-        "country",
-        "organisation",
-        "email",
-        "visibility",
-        "mail_language",
-        "created_at",
-        "confirmed_at",
-        "hidden_at",
-    )
+    # The row's number, Declaration and status, what the signatory typed, then the dates.
+    csv_fields = ("id", "declaration", "status", *SignatureForm.Meta.fields, "created_at", "confirmed_at", "hidden_at")
     fieldsets = (
         (None, {"fields": ("declaration", "status", "hidden_at", "hidden_by")}),
         (_("Signatory"), {"fields": ("name", "country_display", "organisation", "visibility")}),

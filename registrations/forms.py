@@ -41,6 +41,9 @@ class PersonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mail_language"].initial = get_language()
+        for name, label in (("name", _("Full name")), ("email", _("E-mail"))):
+            self.fields[name].label = label
+            self.fields[name].widget.attrs["autocomplete"] = name
         self.fields["consent"].error_messages["required"] = self.consent_required
         self.fields["consent"].label = format_html(
             '{} <a href="{}">{}</a>', self.consent_text, reverse("registrations:privacy"), _("privacy notice")
@@ -89,10 +92,8 @@ class MediaRegistrationForm(PersonForm, forms.ModelForm):
             "mail_language",
         ]
         labels = {
-            "name": _("Full name"),
             "outlet": _("Media outlet"),
             "role": _("Role"),
-            "email": _("E-mail"),
             "phone": _("Phone (optional)"),
             "work_url": _("Link to your published work or press card"),
             "interview_request": _("Interview request (optional)"),
@@ -103,9 +104,7 @@ class MediaRegistrationForm(PersonForm, forms.ModelForm):
             "interview_request": _("Whom would you like to interview, and on what subject?"),
         }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "outlet": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "work_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "interview_request": forms.Textarea(attrs={"rows": 3}),
@@ -142,18 +141,14 @@ class SignatureForm(PersonForm, forms.ModelForm):
         model = Signature
         fields = ["name", "country", "organisation", "email", "visibility", "mail_language"]
         labels = {
-            "name": _("Full name"),
             "organisation": _("Organisation or title (optional)"),
-            "email": _("E-mail"),
         }
         help_texts = {
             "email": _("Only to confirm your signature and to let you withdraw it. Never shown anywhere."),
             "organisation": _("Shown only if you choose to appear with your full name."),
         }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
 
     def layout(self):

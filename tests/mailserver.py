@@ -2,8 +2,10 @@
 come back, and keeps what it receives as parsed messages."""
 
 import email
+import re
 import socket
 from email import policy
+from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
 
@@ -50,3 +52,11 @@ class MailServer:
 def subject(message):
     """The subject as a mail client shows it (unfolded, trimmed)."""
     return " ".join(str(message["Subject"]).split())
+
+
+def link_in(message, path):
+    """The private link to `path` in a message's text, as a path with its query."""
+    body = message.get_body(("plain",)).get_content()
+    url = re.search(r"https?://\S+" + re.escape(path) + r"\?t=\S+", body).group(0)
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"

@@ -15,6 +15,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registrations import links
+from registrations.models import OutgoingMail
 from tests.conftest import verified_client
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
@@ -31,7 +32,8 @@ def world():
     make_accreditation(event)
     registration = make_registration(event)
     signature = make_signature(make_declaration(event))
-    return {"event": event, "registration": registration, "signature": signature}
+    mail = OutgoingMail.objects.create(registration=registration, kind=OutgoingMail.Kind.CONFIRMED)
+    return {"event": event, "registration": registration, "signature": signature, "mail": mail}
 
 
 def _clients():
@@ -85,6 +87,11 @@ ACCESS = [
         lambda w: reverse("admin:registrations_outgoingmail_changelist"),
         {"organiser": 200, "superuser": 200},
     ),
+    (
+        "one outgoing mail",
+        lambda w: reverse("admin:registrations_outgoingmail_change", args=[w["mail"].pk]),
+        {"organiser": 200, "superuser": 200},
+    ),
     ("audit log", lambda w: reverse("admin:registrations_auditentry_changelist"), {"organiser": 200, "superuser": 200}),
     (
         "edit an event",
@@ -113,6 +120,28 @@ def test_admin_access_matrix(world, role, name, url, expected):
         assert response["Location"].startswith(LOGIN), (role, name)
     else:
         assert response.status_code == answer, (role, name)
+
+
+@pytest.mark.parametrize(
+    ("url", "row"),
+    [
+        ("admin:registrations_outgoingmail_change", "mail"),
+        ("admin:registrations_mediaregistration_change", "registration"),
+        ("admin:registrations_signature_change", "signature"),
+    ],
+)
+def test_organisers_cannot_edit_any_field_of_mail_or_people(world, url, row):
+    """Every field on these pages is read-only for organisers: the page has no
+    input for it, and a crafted POST changes nothing (a hand-kept list once
+    left the mail's recipient editable)."""
+    client = _clients()["organiser"]()
+    obj = world[row]
+    page = soup(client.get(reverse(url, args=[obj.pk])))
+    inputs = {field["name"] for field in page.select(f"form#{obj._meta.model_name}_form [name]")}
+    assert inputs <= {"csrfmiddlewaretoken", "_save", "_continue", "_addanother"}
+    before = type(obj).objects.values().get(pk=obj.pk)
+    client.post(reverse(url, args=[obj.pk]), {"signature": world["signature"].pk, "registration": "", "name": "X"})
+    assert type(obj).objects.values().get(pk=obj.pk) == before
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff without device", "organiser", "superuser"])

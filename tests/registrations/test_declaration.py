@@ -1,8 +1,6 @@
 """The Declaration: read, sign, confirm, count, list as chosen, withdraw."""
 
-import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -17,7 +15,7 @@ from registrations.models import OutgoingMail, Signature
 from tests.conftest import verified_client
 from tests.factories import make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
-from tests.mailserver import subject
+from tests.mailserver import link_in, subject
 from tests.rawdb import raw_rows
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +36,6 @@ def _form(**values):
     }
     data.update(values)
     return data
-
-
-def _link(message, path):
-    body = message.get_body(("plain",)).get_content()
-    url = re.search(r"https?://\S+" + re.escape(path) + r"\?t=\S+", body).group(0)
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
 
 
 def _count(client, lang="en"):
@@ -84,7 +75,7 @@ def test_sign_in_belarusian_confirm_count_list_withdraw(client, demo_event, mail
     assert _count(client, "be") == "0 подпісаў"  # not counted before confirmation
     assert _listed(client) == []
 
-    confirm = _link(message, "/be/declaration/confirm/")
+    confirm = link_in(message, "/be/declaration/confirm/")
     page = soup(client.get(confirm))
     assert text(page.h1) == "Пацвердзіце подпіс"
     form = page.select_one("main form")
@@ -95,7 +86,7 @@ def test_sign_in_belarusian_confirm_count_list_withdraw(client, demo_event, mail
 
     thanks = mail_server.messages[-1]
     assert subject(thanks) == f"Дзякуй за подпіс: {demo_event.declaration.title_be}"
-    withdraw_page = soup(client.get(_link(thanks, "/be/declaration/signature/")))
+    withdraw_page = soup(client.get(link_in(thanks, "/be/declaration/signature/")))
     form = withdraw_page.select_one("form[action='/be/declaration/withdraw/']")
     response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
     assert text(soup(response).h1) == "Ваш подпіс адкліканы"

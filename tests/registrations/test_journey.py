@@ -1,8 +1,6 @@
 """A journalist's whole journey, with mail through a real SMTP server."""
 
-import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -12,7 +10,7 @@ from icalendar import Calendar
 from registrations.models import MediaRegistration, OutgoingMail
 from tests.factories import make_accreditation
 from tests.html import soup, text
-from tests.mailserver import subject
+from tests.mailserver import link_in, subject
 from tests.rawdb import all_rows_text, raw_rows
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +43,6 @@ def open_accreditation(demo_event):
     )
 
 
-def _link(message, path_start):
-    body = message.get_body(("plain",)).get_content()
-    url = re.search(r"https?://\S+" + re.escape(path_start) + r"\?t=\S+", body).group(0)
-    parts = urlsplit(url)
-    return f"{parts.path}?{parts.query}"
-
-
 def test_journalist_registers_confirms_is_approved_and_erases(
     client, admin_client, admin_user, mail_server, open_accreditation
 ):
@@ -76,7 +67,7 @@ def test_journalist_registers_confirms_is_approved_and_erases(
     ).startswith("0 ")
 
     # The link opens a page; the button confirms.
-    confirm = _link(message, "/be/media/confirm/")
+    confirm = link_in(message, "/be/media/confirm/")
     page = soup(client.get(confirm))
     assert text(page.h1) == "Пацвердзіце рэгістрацыю"
     form = page.select_one("main form")
@@ -114,7 +105,7 @@ def test_journalist_registers_confirms_is_approved_and_erases(
     assert "Ідэнтыфікатар 987 654 321, пароль 4242" in str(vevent["DESCRIPTION"])
 
     # The private status page shows the decision and the access.
-    status = _link(approval, "/be/media/status/")
+    status = link_in(approval, "/be/media/status/")
     page = soup(client.get(status))
     assert text(page.select_one(".registration-status")) == "Ухвалена"
     assert page.select_one("section[aria-labelledby=access-title] a")["href"] == "https://zoom.example.org/j/987654321"
