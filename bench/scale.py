@@ -61,6 +61,7 @@ def fill(rows):
     from django.utils import timezone
 
     from events.models import Event
+    from registrations.mailbox import email_digest
     from registrations.models import Declaration, MediaRegistration, Signature
 
     now = timezone.now()
@@ -78,7 +79,7 @@ def fill(rows):
             role=roles[i % 6],
             country=countries[i % 8],
             email=f"reporter{i}@example.org",
-            email_normalised=f"reporter{i}@example.org",
+            email_digest=email_digest(f"reporter{i}@example.org"),
             work_url="https://example.org/w",
             languages=["ru"],
             mail_language="be",
@@ -97,7 +98,8 @@ def fill(rows):
             name=f"Падпісант {i}",
             country=countries[i % 8],
             email=f"signatory{i}@example.org",
-            email_normalised=f"signatory{i}@example.org",
+            email_digest=email_digest(f"signatory{i}@example.org"),
+            name_accepted_at=now,
             visibility=["full", "initials", "hidden"][i % 3],
             mail_language="ru",
             consent_at=now,

@@ -88,14 +88,14 @@ def session_vevent(session, *, event, page_url):
     )
 
 
-def event_vevent(event, *, page_url, extra_description=""):
+def event_vevent(event, *, page_url, extra_description="", location=""):
     return _vevent(
         item=event,
         summary=event.title,
         text=event.tagline,
         url=page_url,
         zone=event.zone,
-        location=_location(event),
+        location=location or _location(event),
         extra_description=extra_description,
     )
 
@@ -151,11 +151,12 @@ def outlook_calendar_url(*, title, start, end, details):
     return f"https://outlook.live.com/calendar/0/action/compose?{query}"
 
 
-def event_invitation(event, *, page_url, private_text=""):
-    """One entry for the whole event, for one person: `private_text` (their
-    access to the meeting, say) opens the description."""
+def event_invitation(event, *, page_url, private_text="", location=""):
+    """One entry for the whole event, for one person: `location` is where
+    they join (their meeting link, say; the public stream when empty), and
+    `private_text` (the access note) opens the description."""
     cal = _calendar(event.title, event.timezone)
-    cal.add_component(event_vevent(event, page_url=page_url, extra_description=private_text))
+    cal.add_component(event_vevent(event, page_url=page_url, extra_description=private_text, location=location))
     return _finish(cal, event)
 
 

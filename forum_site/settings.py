@@ -103,7 +103,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # deadlock on a lock upgrade; they wait for each other up to `timeout`.
         "transaction_mode": "IMMEDIATE",
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # secure_delete: what is erased is overwritten with zeros, not left in free pages.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
     }
     # Tests use a file, not memory, so WAL and concurrent connections are real.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
@@ -248,6 +249,13 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks.b
 # How long a confirmation link works, and a registrant's private status link.
 CONFIRMATION_LINK_MAX_AGE = env.int("CONFIRMATION_LINK_MAX_AGE", default=3 * 24 * 3600)
 STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=365 * 24 * 3600)
+# The key of the stored address digests (registrations.mailbox). Empty: a random
+# key kept in the database since the first migration. Set it to keep the key out
+# of database dumps; never change it afterwards (stored digests would no longer match).
+EMAIL_DIGEST_KEY = env.str("EMAIL_DIGEST_KEY", default="")
+# Mails the public forms send one mailbox (any spelling of its address) in 24 hours,
+# across both forms and every forum; submissions beyond it change nothing.
+MAILBOX_MAILS_PER_DAY = env.int("MAILBOX_MAILS_PER_DAY", default=3)
 # Per client address: (requests, seconds) for form submissions and confirmations.
 RATE_LIMIT_SUBMIT = tuple(env.list("RATE_LIMIT_SUBMIT", cast=int, default=[5, 600]))
 RATE_LIMIT_CONFIRM = tuple(env.list("RATE_LIMIT_CONFIRM", cast=int, default=[20, 600]))

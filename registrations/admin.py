@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from . import services
 from .countries import country_name
 from .exports import csv_export_response, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
+from .mailbox import email_digest
 from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
 
 
@@ -24,6 +26,9 @@ class MediaAccreditationAdmin(TranslationAdmin):
     list_filter = ("is_open",)
     list_select_related = ("event",)
     autocomplete_fields = ("event",)
+
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -58,15 +63,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class PersonalDataAdmin(ReadOnlyAdmin):
-    """Rows about people who opted in: nobody adds them here, only superusers delete them (erasure is the
-    person's, or the retention purge's), and each staff view of a person's
-    details and each export is recorded in the audit log."""
+    """Rows about people who opted in. Staff see only those who confirmed;
+    nobody adds them here, only superusers delete them (erasure is the
+    person's, or the retention purge's); each list, search, detail view and
+    export is recorded in the audit log (how many rows, never the search
+    term). Search is by name, or by a whole address: its digest, exact match."""
+
+    search_help_text = _("Search by the start of a name, or by a whole e-mail address (exact match only).")
 
     # The count of all rows, next to the filtered count, is a second full count.
     show_full_result_count = False
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).confirmed()
         # Every queryset the changelist derives from this one keeps the class.
         queryset.__class__ = with_date_spans(queryset.__class__)
         return queryset
@@ -77,12 +86,43 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    # Exports show the country's name, not its code.
-    csv_computed = {"country": lambda obj: country_name(obj.country)}
+    # Exports show names, not codes, and times in the forum's own zone.
+    csv_computed = {
+        "country": lambda obj: country_name(obj.country),
+        "languages": lambda obj: ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in obj.languages),
+    }
+
+    def export_csv_response(self, queryset, *, name):
+        return csv_export_response(
+            queryset,
+            fields=self.csv_fields,
+            computed=self.csv_computed,
+            name=name,
+            zone=lambda obj: obj.event.zone,
+            related=[self.model.event_path],
+        )
 
     @admin.display(description=_("country"), ordering="country")
     def country_display(self, obj):
         return country_name(obj.country)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if "@" in term:
+            return queryset.filter(email_digest=email_digest(term)), False
+        return super().get_search_results(request, queryset, term)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if request.method == "GET" and response.status_code == 200 and changelist is not None:
+            services.audit_record(
+                user=request.user,
+                action=AuditEntry.Action.SEARCH if changelist.query else AuditEntry.Action.LIST,
+                model=self.model,
+                rows=len(changelist.result_list),
+            )
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -120,7 +160,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     list_display_links = ("__str__", "name")
     list_filter = ("status", "event", CountryFilter, "role", "created_at", "decided_at")
     list_select_related = ("event",)
-    search_fields = ("name", "outlet", "email_normalised")
+    search_fields = ("name__istartswith", "outlet__istartswith")
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
@@ -187,7 +227,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         self.audit_export(request, queryset)
-        return csv_export_response(queryset, fields=self.csv_fields, computed=self.csv_computed, name="media")
+        return self.export_csv_response(queryset, name="media")
 
     @admin.action(description=_("Export approved media of the selection as a calendar (.ics)"), permissions=["view"])
     def export_ics(self, request, queryset):
@@ -204,11 +244,26 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
 
 @admin.register(Declaration)
 class DeclarationAdmin(TranslationAdmin):
-    list_display = ("title", "event", "is_open", "updated_at")
+    list_display = ("title", "event", "is_open", "review_names", "updated_at")
     list_filter = ("is_open",)
     list_select_related = ("event",)
     search_fields = translated_fields("title")
     autocomplete_fields = ("event",)
+
+
+class NameReviewFilter(admin.SimpleListFilter):
+    title = _("name review")
+    parameter_name = "name_review"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", _("Awaiting review")), ("accepted", _("Accepted for the list"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "awaiting":
+            return queryset.awaiting_name_review()
+        if self.value() == "accepted":
+            return queryset.filter(name_accepted_at__isnull=False)
+        return queryset
 
 
 class HiddenFilter(admin.SimpleListFilter):
@@ -228,32 +283,42 @@ class HiddenFilter(admin.SimpleListFilter):
 
 @admin.register(Signature)
 class SignatureAdmin(PersonalDataAdmin):
-    event_path = "declaration__event"
     list_display = (
         "__str__",
         "name",
         "country_display",
         "visibility",
-        "status",
+        "name_accepted_at",
         "created_at",
         "hidden_at",
         "declaration",
     )
     list_display_links = ("__str__", "name")
-    list_filter = ("status", "declaration", CountryFilter, "visibility", HiddenFilter, "created_at")
+    list_filter = ("declaration", NameReviewFilter, CountryFilter, "visibility", HiddenFilter, "created_at")
     list_select_related = ("declaration",)
-    search_fields = ("name", "organisation", "email_normalised")
+    search_fields = ("name__istartswith", "organisation__istartswith")
     date_hierarchy = "created_at"
     list_per_page = 100
-    actions = ("hide", "unhide", "export_csv")
+    actions = ("accept_names", "hide", "unhide", "export_csv")
     # The row's number, Declaration and status, what the signatory typed, then the dates.
     csv_fields = ("id", "declaration", "status", *SignatureForm.Meta.fields, "created_at", "confirmed_at", "hidden_at")
     fieldsets = (
-        (None, {"fields": ("declaration", "status", "hidden_at", "hidden_by")}),
+        (None, {"fields": ("declaration", "status", "name_accepted_at", "name_accepted_by", "hidden_at", "hidden_by")}),
         (_("Signatory"), {"fields": ("name", "country_display", "organisation", "visibility")}),
         (_("Contact"), {"fields": ("email", "mail_language")}),
         (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
     )
+
+    @admin.action(
+        description=_("Accept the names of the selected signatures for the public list"), permissions=["change"]
+    )
+    def accept_names(self, request, queryset):
+        count = services.signature_names_accept(signatures=queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d name accepted for the list.", "%(count)d names accepted for the list.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=_("Hide selected signatures as abuse"), permissions=["change"])
     def hide(self, request, queryset):
@@ -270,7 +335,7 @@ class SignatureAdmin(PersonalDataAdmin):
     @admin.action(description=_("Export selected signatures as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         self.audit_export(request, queryset)
-        return csv_export_response(queryset, fields=self.csv_fields, computed=self.csv_computed, name="signatures")
+        return self.export_csv_response(queryset, name="signatures")
 
 
 @admin.register(OutgoingMail)
@@ -311,9 +376,9 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "action", "model", "object_id", "rows", "event")
+    list_display = ("at", "username", "action", "model", "object_id", "rows", "event")
     list_filter = ("action", "model", "at", "event")
-    list_select_related = ("user", "event")
+    list_select_related = ("event",)
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

@@ -30,28 +30,41 @@ def stream_csv(rows, *, header, filename):
     return response
 
 
-def _cell(obj, name, computed):
+# A spreadsheet takes a cell that starts with one of these for a formula
+# (OWASP, "CSV injection"): such a cell is exported after a single quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    value = str(value)
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def _cell(obj, name, computed, zone):
     """A field's value as a person reads it: the label of a choice, the name
-    of a related row, a list joined with commas."""
+    of a related row, a list joined with commas, a time in the forum's own
+    zone to the second; and never a formula."""
     if name in computed:
-        return computed[name](obj)
-    field = obj._meta.get_field(name)
-    if field.choices:
-        return getattr(obj, f"get_{name}_display")()
-    value = getattr(obj, name)
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return "" if value is None else value
+        value = computed[name](obj)
+    elif obj._meta.get_field(name).choices:
+        value = getattr(obj, f"get_{name}_display")()
+    else:
+        value = getattr(obj, name)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, zone(obj)).strftime("%Y-%m-%d %H:%M:%S")
+    elif isinstance(value, list):
+        value = ", ".join(map(str, value))
+    return "" if value is None else neutralise(value)
 
 
-def csv_export_response(queryset, *, fields, name, computed=None):
+def csv_export_response(queryset, *, fields, name, zone, computed=None, related=()):
     """The selection as a streamed CSV, read from the database in chunks: one
-    column per field, headed by its verbose name."""
+    column per field, headed by its verbose name; times in `zone(obj)`."""
     model, computed = queryset.model, computed or {}
     header = [str(model._meta.get_field(field).verbose_name) for field in fields]
-    related = [field for field in fields if model._meta.get_field(field).many_to_one]
     objects = queryset.select_related(*related).order_by("pk").iterator(chunk_size=2000)
-    rows = ([_cell(obj, field, computed) for field in fields] for obj in objects)
+    rows = ([_cell(obj, field, computed, zone) for field in fields] for obj in objects)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     return stream_csv(rows, header=header, filename=f"{name}-{stamp}.csv")
 

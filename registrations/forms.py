@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .countries import country_choices
+from .mailbox import has_invisible_characters
 from .models import MediaRegistration, Signature
 
 phone_validator = RegexValidator(
@@ -19,7 +20,25 @@ phone_validator = RegexValidator(
 )
 
 
-class PersonForm(forms.Form):
+class VisibleTextForm(forms.BaseForm):
+    """Text a person types is shown to others (organisers, the public list):
+    control characters and invisible or direction-changing characters
+    (bidirectional overrides, zero-width spaces) are refused with an error
+    instead of being stored, so nothing can hide or reorder what a reader sees.
+    Multi-line fields may hold line breaks and tabs."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if not isinstance(value, str):
+                continue
+            allow = "\n\r\t" if isinstance(self.fields[name].widget, forms.Textarea) else ""
+            if has_invisible_characters(value, allow=allow):
+                self.add_error(name, _("Remove the invisible or direction-changing characters from this field."))
+        return cleaned
+
+
+class PersonForm(VisibleTextForm, forms.Form):
     """What both forms ask of a person besides their own fields: country,
     the language for our mail, explicit consent, and a honeypot field people
     never see or fill (bots that fill every field do)."""
@@ -153,3 +172,42 @@ class SignatureForm(PersonForm, forms.ModelForm):
 
     def layout(self):
         return ["name", "country", "organisation", "email", "visibility", "mail_language"]
+
+
+class CorrectionForm(VisibleTextForm, forms.ModelForm):
+    """What a person may correct on their confirm page (before confirming) or
+    their status page (after); each feature names the fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Full name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class SignatureCorrectionForm(CorrectionForm):
+    class Meta:
+        model = Signature
+        fields = ["name", "organisation", "visibility"]
+        labels = SignatureForm.Meta.labels
+        help_texts = {"organisation": SignatureForm.Meta.help_texts["organisation"]}
+        widgets = {"visibility": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visibility"].label = SignatureForm.base_fields["visibility"].label
+        self.fields["visibility"].choices = Signature.Visibility.choices
+
+
+class MediaCorrectionForm(CorrectionForm):
+    class Meta:
+        model = MediaRegistration
+        fields = ["name", "outlet", "role", "phone", "work_url"]
+        labels = MediaRegistrationForm.Meta.labels
+        widgets = {"work_url": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(phone_validator)
+        self.fields["work_url"].assume_scheme = "https"

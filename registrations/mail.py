@@ -48,6 +48,7 @@ def build_message(mail):
                 event,
                 page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
                 private_text=access_text(accreditation),
+                location=accreditation.zoom_url if accreditation else "",
             )
             message.attach(f"{event.slug}.ics", invitation, "text/calendar; charset=utf-8; method=PUBLISH")
     return message

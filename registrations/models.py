@@ -6,7 +6,6 @@ signatory's chosen name; `__str__` names no person, so admin logs and
 messages hold no personal data."""
 
 import secrets
-import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -17,11 +16,21 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, HttpsURLField
 
+from .mailbox import email_digest
 
-def normalise_email(value):
-    """One address, one registration: compare addresses case-insensitively
-    and after Unicode normalisation."""
-    return unicodedata.normalize("NFKC", value or "").strip().casefold()
+
+class DigestKey(models.Model):
+    """The key of the address digests when EMAIL_DIGEST_KEY is not set: made
+    once, at the first migration, and never changed."""
+
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("address digest key")
+        verbose_name_plural = _("address digest keys")
+
+    def __str__(self):
+        return str(self.pk)
 
 
 def new_link_key():
@@ -47,15 +56,19 @@ class OptInPerson(models.Model):
     event_path = ""  # the lookup from a row to its event
     outbox_field = ""  # its foreign key on OutgoingMail
     confirmed_status = ""
-    mail_kinds = {}  # {"confirm": …, "reminder": …, "confirmed": …}: stored OutgoingMail kinds
+    mail_kinds = {}  # {"confirm": …, "confirmed": …}: stored OutgoingMail kinds
     shown_publicly = False  # whether confirming or erasing one changes a public page
 
     name = models.CharField(_("full name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
     email = models.EmailField(_("e-mail"), max_length=254)
-    email_normalised = models.CharField(max_length=254, editable=False)
+    # A keyed digest of the mailbox (registrations.mailbox): compared and
+    # indexed instead of the address, so no index holds an address.
+    email_digest = models.CharField(max_length=64, editable=False)
     mail_language = models.CharField(_("language for e-mail"), max_length=8, choices=settings.LANGUAGES)
     consent_at = models.DateTimeField(_("consent given"))
+    # The latest submission: an unconfirmed row's link expires counted from it.
+    submitted_at = models.DateTimeField(_("last submitted"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Part of every private link: a new key makes old links useless.
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
@@ -66,7 +79,7 @@ class OptInPerson(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.email_normalised = normalise_email(self.email)
+        self.email_digest = email_digest(self.email)
         super().save(*args, **kwargs)
 
     @property
@@ -144,7 +157,7 @@ class MediaRegistration(OptInPerson):
     feature = "media"
     parent_field = event_path = "event"
     outbox_field = "registration"
-    mail_kinds = {"confirm": "confirm", "reminder": "reminder", "confirmed": "confirmed"}
+    mail_kinds = {"confirm": "confirm", "confirmed": "confirmed"}
 
     class Status(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
@@ -192,7 +205,7 @@ class MediaRegistration(OptInPerson):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "email_normalised"], name="one_media_registration_per_email_and_event"
+                fields=["event", "email_digest"], name="one_media_registration_per_mailbox_and_event"
             ),
         ]
         # For the admin's filters, its date hierarchy and its default order, at 100,000 rows.
@@ -227,6 +240,14 @@ class Declaration(models.Model):
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
     is_open = models.BooleanField(_("open for signing"), default=True)
+    review_names = models.BooleanField(
+        _("review names before they are listed"),
+        default=True,
+        help_text=_(
+            "Signatures count at once; a name or initials appear on the public list only after an organiser "
+            "accepts them. Untick only for a small forum whose signatories you trust."
+        ),
+    )
     erased_count = models.PositiveIntegerField(_("signatures erased after the event"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -260,9 +281,14 @@ class SignatureQuerySet(OptInQuerySet):
         """Confirmed, and not hidden by staff as abuse."""
         return self.filter(status=Signature.Status.CONFIRMED, hidden_at__isnull=True)
 
-    def listed(self):
-        """What the public list shows: counted, of people who chose to appear."""
-        return self.counted().exclude(visibility=Signature.Visibility.HIDDEN)
+    def listed(self, *, reviewed=True):
+        """What the public list shows: counted, of people who chose to appear,
+        and (where the Declaration reviews names) accepted by an organiser."""
+        listed = self.counted().exclude(visibility=Signature.Visibility.HIDDEN)
+        return listed.filter(name_accepted_at__isnull=False) if reviewed else listed
+
+    def awaiting_name_review(self):
+        return self.counted().exclude(visibility=Signature.Visibility.HIDDEN).filter(name_accepted_at__isnull=True)
 
 
 class Signature(OptInPerson):
@@ -273,7 +299,7 @@ class Signature(OptInPerson):
     parent_field = "declaration"
     event_path = "declaration__event"
     outbox_field = "signature"
-    mail_kinds = {"confirm": "sign_confirm", "reminder": "sign_reminder", "confirmed": "signed"}
+    mail_kinds = {"confirm": "sign_confirm", "confirmed": "signed"}
     shown_publicly = True
 
     class Status(models.TextChoices):
@@ -301,6 +327,15 @@ class Signature(OptInPerson):
         related_name="+",
         verbose_name=_("hidden by"),
     )
+    name_accepted_at = models.DateTimeField(_("name accepted for the list"), null=True, blank=True)
+    name_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("name accepted by"),
+    )
 
     confirmed_status = Status.CONFIRMED
 
@@ -312,7 +347,7 @@ class Signature(OptInPerson):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["declaration", "email_normalised"], name="one_signature_per_email_and_declaration"
+                fields=["declaration", "email_digest"], name="one_signature_per_mailbox_and_declaration"
             ),
         ]
         indexes = [
@@ -405,18 +440,38 @@ class OutgoingMail(models.Model):
         return self.registration or self.signature
 
 
+class MailboxAllowance(models.Model):
+    """How many mails the public forms sent one mailbox in its current
+    24-hour window, keyed by the mailbox's digest (never the address)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(default=timezone.now)
+    count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("mailbox allowance")
+        verbose_name_plural = _("mailbox allowances")
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class AuditEntry(models.Model):
     """Who looked at or exported personal data, when, and how much. It names
     rows by number only; staff can read it, nobody can edit it."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
+        LIST = "list", _("listed")
+        SEARCH = "search", _("searched")
         EXPORT = "export", _("exported")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
     )
+    # Kept when the account is deleted: the log still says who acted.
+    username = models.CharField(_("who"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     model = models.CharField(_("what"), max_length=64)
     object_id = models.BigIntegerField(_("number"), null=True, blank=True)

@@ -10,7 +10,7 @@ from events.models import Event
 from forum_site.pagecache import public_page
 
 from . import links, services
-from .forms import MediaRegistrationForm, SignatureForm
+from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
 from .models import Declaration, MediaRegistration, Signature, accreditation_of
 from .ratelimit import limit_posts
 
@@ -41,23 +41,49 @@ def _submit(request, *, model, form_class, submit, context):
     return render(request, model.template("form.html"), {**context, "form": form})
 
 
-def _confirm(request, *, model, confirm):
-    """GET shows a button; only the POST it sends confirms, so a mail
-    scanner that opens the link confirms nothing."""
+def _confirm(request, *, model, correction_form, confirm, status):
+    """The link from the mail. To a person who has not confirmed it shows
+    exactly what will be confirmed, with a form to correct it; only the POST
+    that form sends confirms, so a mail scanner that opens the link confirms
+    nothing. To a person who already confirmed it shows their status page."""
     person, token = _from_link(request, model, links.CONFIRM)
     if person is None:
         return _invalid_link(request)
-    if request.method == "POST":
-        person = confirm(person)
+    if person.is_confirmed:
+        return status(request, person=person)
+    # The button alone confirms what is shown; with the form's fields, what they hold.
+    corrected = request.method == "POST" and any(name in request.POST for name in correction_form.base_fields)
+    form = correction_form(request.POST if corrected else None, instance=person)
+    if request.method == "POST" and (not corrected or form.is_valid()):
+        person = confirm(person, form.cleaned_data if corrected else None)
         return render(request, model.template("confirm_done.html"), {"person": person, "event": person.event})
-    return render(request, model.template("confirm.html"), {"person": person, "event": person.event, "token": token})
+    context = {"person": person, "event": person.event, "token": token, "form": form}
+    return render(request, model.template("confirm.html"), context)
 
 
-def _status(request, *, model, extra=None):
-    person, token = _from_link(request, model, links.STATUS)
+def _status(request, *, model, correction_form, correct, may_correct=lambda person: True, extra=None, person=None):
+    """A person's own page: their data, what they may correct, withdrawal.
+    Reached by the status link, or by the confirm link once confirmed (then
+    the page carries a status token of its own for its forms)."""
     if person is None:
-        return _invalid_link(request)
-    context = {"person": person, "event": person.event, "token": token, **(extra(person) if extra else {})}
+        person, _token = _from_link(request, model, links.STATUS)
+        if person is None:
+            return _invalid_link(request)
+    form, saved = None, False
+    if may_correct(person):
+        data = request.POST if request.method == "POST" and "correct" in request.POST else None
+        form = correction_form(data, instance=person)
+        if data is not None and form.is_valid():
+            person, saved = correct(person, form.cleaned_data), True
+            form = correction_form(instance=person)
+    context = {
+        "person": person,
+        "event": person.event,
+        "token": links.make_token(links.STATUS, person),
+        "form": form,
+        "saved": saved,
+        **(extra(person) if extra else {}),
+    }
     return render(request, model.template("status.html"), context)
 
 
@@ -107,7 +133,11 @@ def media_check_mail(request, slug):
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def media_confirm(request):
     return _confirm(
-        request, model=MediaRegistration, confirm=lambda person: services.media_confirm(registration=person)
+        request,
+        model=MediaRegistration,
+        correction_form=MediaCorrectionForm,
+        confirm=lambda person, data: services.media_confirm(registration=person, data=data),
+        status=_media_status,
     )
 
 
@@ -117,10 +147,23 @@ def _access(registration):
     return {"accreditation": accreditation_of(registration.event) if approved else None}
 
 
+def _media_status(request, person=None):
+    return _status(
+        request,
+        model=MediaRegistration,
+        correction_form=MediaCorrectionForm,
+        correct=lambda person, data: services.media_correct(registration=person, data=data),
+        may_correct=lambda person: person.status == MediaRegistration.Status.PENDING,
+        extra=_access,
+        person=person,
+    )
+
+
 @never_cache
-@require_safe
+@require_http_methods(["GET", "POST"])
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def media_status(request):
-    return _status(request, model=MediaRegistration, extra=_access)
+    return _media_status(request)
 
 
 @never_cache
@@ -149,7 +192,7 @@ def declaration(request, slug):
     own), so this page carries no token and can be cached."""
     declaration = _declaration(slug)
     signatures = (
-        declaration.signatures.listed()
+        declaration.signatures.listed(reviewed=declaration.review_names)
         .order_by("-confirmed_at", "-pk")
         .only("declaration", "name", "country", "organisation", "visibility", "confirmed_at")
     )
@@ -186,13 +229,30 @@ def declaration_check_mail(request, slug):
 @require_http_methods(["GET", "POST"])
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def declaration_confirm(request):
-    return _confirm(request, model=Signature, confirm=lambda person: services.declaration_confirm(signature=person))
+    return _confirm(
+        request,
+        model=Signature,
+        correction_form=SignatureCorrectionForm,
+        confirm=lambda person, data: services.declaration_confirm(signature=person, data=data),
+        status=_declaration_status,
+    )
+
+
+def _declaration_status(request, person=None):
+    return _status(
+        request,
+        model=Signature,
+        correction_form=SignatureCorrectionForm,
+        correct=lambda person, data: services.declaration_correct(signature=person, data=data),
+        person=person,
+    )
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "POST"])
+@limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def declaration_status(request):
-    return _status(request, model=Signature)
+    return _declaration_status(request)
 
 
 @never_cache

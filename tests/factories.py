@@ -118,4 +118,7 @@ def make_signature(declaration, **values):
         "confirmed_at": timezone.now(),
     }
     defaults.update(values)
+    if defaults["status"] == Signature.Status.CONFIRMED:
+        # Reviewed: its name is listed where the Declaration lists names.
+        defaults.setdefault("name_accepted_at", defaults["confirmed_at"])
     return Signature.objects.create(**defaults)

@@ -6,15 +6,18 @@ commands call these; nothing else writes registrations or signatures."""
 from .audit import audit_record
 from .declaration import (
     declaration_confirm,
+    declaration_correct,
     declaration_submit,
     declaration_withdraw,
     signature_hide,
+    signature_names_accept,
     signature_unhide,
 )
 from .media import (
     DecisionError,
     media_approve,
     media_confirm,
+    media_correct,
     media_decide,
     media_reject,
     media_submit,
@@ -28,6 +31,7 @@ __all__ = [
     "DecisionError",
     "audit_record",
     "declaration_confirm",
+    "declaration_correct",
     "declaration_submit",
     "declaration_withdraw",
     "event_personal_data_purge",
@@ -37,6 +41,7 @@ __all__ = [
     "mail_send_due",
     "media_approve",
     "media_confirm",
+    "media_correct",
     "media_decide",
     "media_reject",
     "media_submit",
@@ -44,6 +49,7 @@ __all__ = [
     "media_withdraw",
     "personal_data_purge",
     "signature_hide",
+    "signature_names_accept",
     "signature_unhide",
     "unconfirmed_purge",
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from forum_site import pagecache
 
 from ..models import Signature
-from .people import person_confirm, person_submit, person_withdraw
+from .people import person_confirm, person_correct, person_submit, person_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +19,29 @@ def declaration_submit(*, declaration, data, language):
     return person_submit(model=Signature, parent=declaration, data=data, language=language)
 
 
-def declaration_confirm(*, signature):
-    return person_confirm(person=signature)
+def declaration_confirm(*, signature, data=None):
+    return person_confirm(person=signature, data=data)
+
+
+def declaration_correct(*, signature, data):
+    """The signatory corrects their name, organisation or how they appear; a
+    changed name waits for review again before it is listed."""
+    changed = {field: value for field, value in data.items() if getattr(signature, field) != value}
+    reset = ("name_accepted_at", "name_accepted_by") if {"name", "organisation"} & changed.keys() else ()
+    return person_correct(person=signature, data=changed, reset=reset)
+
+
+@transaction.atomic
+def signature_names_accept(*, signatures, by):
+    """Organisers accept names for the public list, in bulk, recording who
+    and when. Returns how many were accepted."""
+    accepted = Signature.objects.filter(pk__in=[s.pk for s in signatures], name_accepted_at__isnull=True).update(
+        name_accepted_at=timezone.now(), name_accepted_by=by
+    )
+    if accepted:
+        pagecache.bump()
+    logger.info("%s signature names accepted by user %s", accepted, by.pk)
+    return accepted
 
 
 def declaration_withdraw(*, signature):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..models import MediaRegistration, OutgoingMail
 from .outbox import mail_enqueue
-from .people import person_confirm, person_submit, person_withdraw
+from .people import person_confirm, person_correct, person_submit, person_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +28,15 @@ def media_submit(*, event, data, language):
     return person_submit(model=MediaRegistration, parent=event, data=data, language=language)
 
 
-def media_confirm(*, registration):
-    return person_confirm(person=registration)
+def media_confirm(*, registration, data=None):
+    return person_confirm(person=registration, data=data)
+
+
+def media_correct(*, registration, data):
+    """The journalist corrects their details while the registration awaits review."""
+    if registration.status != Status.PENDING:
+        raise DecisionError("only a registration awaiting review can be corrected")
+    return person_correct(person=registration, data=data)
 
 
 def media_withdraw(*, registration):

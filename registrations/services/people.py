@@ -1,68 +1,136 @@
 """The one flow both features share: a person submits a form, confirms by a
-link in a mail, and may withdraw (erasing their row and its mail). Each
-model's class attributes say what differs: its parent, its confirmed status,
-its mail kinds, and whether a public page shows it."""
+link in a mail, may correct what they confirmed, and may withdraw (erasing
+their row and its mail). Each model's class attributes say what differs: its
+parent, its confirmed status, its mail kinds, whether a public page shows it.
+
+What a person confirms is what they themselves typed last: until a mailbox
+confirms, each new submission replaces the data and makes every earlier link
+useless; after, a submission changes nothing. Every submission sends the same
+mail, so a mailbox reader cannot tell whether an address was known, and a
+mailbox receives at most MAILBOX_MAILS_PER_DAY of them."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from forum_site import pagecache
 
-from ..models import normalise_email
+from ..mailbox import email_digest
+from ..models import MailboxAllowance, OutgoingMail, new_link_key
+from .erasure import erased_bytes_flush
 from .outbox import mail_enqueue
 
 logger = logging.getLogger(__name__)
 
+_DAY = timedelta(hours=24)
 
-def _create_once(*, model, parent, data, language):
-    """Create the row, unless this address already has one for the same
-    parent. Returns (row, created). Two identical submissions at the same
-    moment still make one row: the database's unique constraint decides, and
-    the loser reads the winner's row."""
-    lookup = {model.parent_field: parent, "email_normalised": normalise_email(data["email"])}
-    existing = model.objects.filter(**lookup).first()
+
+def mailbox_allowance_take(*, digest, now=None):
+    """Count one mail to a mailbox; False, counting nothing, when it already
+    had MAILBOX_MAILS_PER_DAY in its current 24 hours. Each step is one
+    conditional UPDATE (or the INSERT that the unique digest decides), so
+    concurrent submissions cannot overrun the allowance."""
+    now = now or timezone.now()
+    limit = settings.MAILBOX_MAILS_PER_DAY
+    rows = MailboxAllowance.objects.filter(digest=digest)
+    if rows.filter(window_start__gt=now - _DAY, count__lt=limit).update(count=F("count") + 1):
+        return True
+    if rows.filter(window_start__lte=now - _DAY).update(window_start=now, count=1):
+        return True
+    try:
+        with transaction.atomic():
+            MailboxAllowance.objects.create(digest=digest, window_start=now, count=1)
+    except IntegrityError:
+        return False  # the row exists and its window is full
+    return True
+
+
+def _create_or_lock(*, model, parent, digest, values):
+    """The row for this mailbox and parent, locked, or a new one. Returns
+    (row, created). Two identical submissions at the same moment still make
+    one row: the unique constraint decides, and the loser reads the winner's."""
+    lookup = {model.parent_field: parent, "email_digest": digest}
+    existing = model.objects.select_for_update().filter(**lookup).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            row = model.objects.create(
-                **{model.parent_field: parent}, mail_language=language, consent_at=timezone.now(), **data
-            )
+            return model.objects.create(**{model.parent_field: parent}, **values), True
     except IntegrityError:
-        return model.objects.get(**lookup), False
-    return row, True
+        return model.objects.select_for_update().get(**lookup), False
 
 
 @transaction.atomic
 def person_submit(*, model, parent, data, language):
-    """Take a submission, or, for an address already known for this parent,
-    send the confirmation link again (unconfirmed) or a reminder. The caller
-    answers the same either way, so the response never tells whether an
-    address is known."""
-    person, created = _create_once(model=model, parent=parent, data=data, language=language)
-    kind = model.mail_kinds["reminder" if person.is_confirmed else "confirm"]
-    mail_enqueue(recipient=person, kind=kind)
-    logger.info("%s %s %s, %s queued", model.feature, person.pk, "created" if created else "repeated", kind)
+    """Take a submission. A new mailbox gets a row; an unconfirmed one gets
+    the new data and a new link key (every earlier link stops working); a
+    confirmed one is left as it is. Each gets the same confirmation mail,
+    whose link opens the confirm page or, once confirmed, the status page.
+    Over the mailbox's daily allowance nothing at all changes and no mail is
+    sent. Returns the row, or None when nothing was done."""
+    digest = email_digest(data["email"])
+    if not mailbox_allowance_take(digest=digest):
+        logger.info("%s submission over its mailbox's daily allowance: nothing changed", model.feature)
+        return None
+    now = timezone.now()
+    values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
+    person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
+    if not created and not person.is_confirmed:
+        for field, value in values.items():
+            setattr(person, field, value)
+        person.link_key = new_link_key()
+        person.save()
+    mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"])
+    logger.info("%s %s %s, confirmation queued", model.feature, person.pk, "created" if created else "submitted again")
     return person
 
 
+def _apply(person, data):
+    """Set the fields a person corrected; True if any changed."""
+    changed = [field for field, value in (data or {}).items() if getattr(person, field) != value]
+    for field in changed:
+        setattr(person, field, data[field])
+    return changed
+
+
 @transaction.atomic
-def person_confirm(*, person):
-    """Double opt-in: the owner pressed the button from the mail link.
+def person_confirm(*, person, data=None):
+    """Double opt-in: the owner pressed the button from the mail link, after
+    correcting, if they wished, what the confirm page showed (`data`).
     Confirming twice changes nothing and mails nothing."""
     model = type(person)
     person = model.objects.select_for_update().get(pk=person.pk)
     if person.is_confirmed:
         return person
+    changed = _apply(person, data)
     person.status = model.confirmed_status
     person.confirmed_at = timezone.now()
-    person.save(update_fields=["status", "confirmed_at"])
+    person.save(update_fields=["status", "confirmed_at", *changed])
     if model.shown_publicly:
         pagecache.bump()
     mail_enqueue(recipient=person, kind=model.mail_kinds["confirmed"])
     logger.info("%s %s confirmed", model.feature, person.pk)
+    return person
+
+
+@transaction.atomic
+def person_correct(*, person, data, reset=()):
+    """The owner corrects their data on their status page. `reset` names the
+    fields that a change sends back to review (e.g. a listed name)."""
+    model = type(person)
+    person = model.objects.select_for_update().get(pk=person.pk)
+    changed = _apply(person, data)
+    if changed:
+        for field in reset:
+            setattr(person, field, None)
+        person.save(update_fields=[*changed, *reset])
+        if model.shown_publicly:
+            pagecache.bump()
+        logger.info("%s %s corrected by its owner", model.feature, person.pk)
     return person
 
 
@@ -72,6 +140,7 @@ def person_withdraw(*, person):
     hidden. Only the fact that some row was erased is logged."""
     model = type(person)
     model.objects.filter(pk=person.pk).delete()
+    erased_bytes_flush(models=[model, OutgoingMail])
     if model.shown_publicly:
         pagecache.bump()
     logger.info("%s %s withdrawn and erased", model.feature, person.pk)

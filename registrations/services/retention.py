@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from forum_site import pagecache
 
-from ..models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
+from ..models import (
+    AuditEntry,
+    Declaration,
+    MailboxAllowance,
+    MediaAccreditation,
+    MediaRegistration,
+    OutgoingMail,
+    Signature,
+)
+from .erasure import erased_bytes_flush
 from .outbox import mail_tasks_delete
 
 logger = logging.getLogger(__name__)
@@ -21,14 +30,18 @@ PEOPLE = (MediaRegistration, Signature)
 
 @transaction.atomic
 def unconfirmed_purge(*, now=None):
-    """Erase registrations and signatures nobody confirmed before their link
-    expired. Returns {model label: rows erased}."""
+    """Erase registrations and signatures nobody confirmed before their
+    latest link expired (counted from the latest submission, not the first),
+    and mailbox allowances whose day is over. Returns {model label: rows erased}."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.CONFIRMATION_LINK_MAX_AGE)
     counts = {}
     for model in PEOPLE:
-        _, per_model = model.objects.filter(status=model.UNCONFIRMED, created_at__lt=cutoff).delete()
+        _, per_model = model.objects.filter(status=model.UNCONFIRMED, submitted_at__lt=cutoff).delete()
         counts[model._meta.label] = per_model.get(model._meta.label, 0)
+    MailboxAllowance.objects.filter(window_start__lt=now - timedelta(hours=24)).delete()
+    if any(counts.values()):
+        erased_bytes_flush(models=PEOPLE)
     logger.info("unconfirmed rows erased: %s", counts)
     return counts
 
@@ -84,6 +97,7 @@ def personal_data_purge(*, now=None):
     results = {event.slug: event_personal_data_purge(event=event) for event in due}
     if results:
         pagecache.bump()
+        erased_bytes_flush(models=[*PEOPLE, OutgoingMail, AuditEntry], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     return results

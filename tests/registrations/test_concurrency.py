@@ -62,6 +62,6 @@ def test_500_concurrent_submissions_make_500_rows(site_url, settings):
     )
     assert errors == []
     assert rows == SUBMISSIONS
-    assert MediaRegistration.objects.filter(event=event).values("email_normalised").distinct().count() == SUBMISSIONS
+    assert MediaRegistration.objects.filter(event=event).values("email_digest").distinct().count() == SUBMISSIONS
     assert OutgoingMail.objects.filter(registration__event=event, kind="confirm").count() == SUBMISSIONS
     assert DBTaskResult.objects.count() == SUBMISSIONS

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registrations import links, services
+from registrations.mailbox import email_digest
 from registrations.models import OutgoingMail, Signature
 from tests.conftest import verified_client
 from tests.factories import make_declaration, make_event, make_registration, make_signature
@@ -65,7 +66,7 @@ def test_declaration_text_in_each_language(client, demo_event, lang):
     assert page.select("main form[method=post]") == []
 
 
-def test_sign_in_belarusian_confirm_count_list_withdraw(client, demo_event, mail_server):
+def test_sign_in_belarusian_confirm_count_list_withdraw(client, admin_client, demo_event, mail_server):
     response = client.post(SIGN.format(lang="be"), _form())
     assert response["Location"] == "/be/events/new-belarus-against-torture/declaration/check-your-mail/"
     assert text(soup(client.get(response["Location"])).h1) == "Праверце пошту"
@@ -82,6 +83,9 @@ def test_sign_in_belarusian_confirm_count_list_withdraw(client, demo_event, mail
     response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
     assert text(soup(response).h1) == "Подпіс пацверджаны"
     assert _count(client, "be") == "1 подпіс"
+    assert _listed(client) == []  # counted at once, listed after review
+    changelist = reverse("admin:registrations_signature_changelist")
+    admin_client.post(changelist, {"action": "accept_names", "_selected_action": [Signature.objects.get().pk]})
     assert _listed(client) == ["Алена Бяляцкая, Вясна"]
 
     thanks = mail_server.messages[-1]
@@ -135,16 +139,18 @@ def test_duplicate_signature_gives_the_same_answer_and_one_row(client, demo_even
     second = client.post(SIGN.format(lang="en"), _form(email="ALENA@Example.org", name="Other Name"))
     assert first["Location"] == second["Location"]
     assert Signature.objects.count() == 1
-    assert Signature.objects.get().name == "Алена Бяляцкая"
+    # Until confirmed, the latest submission decides what will be confirmed.
+    assert Signature.objects.get().name == "Other Name"
     services.declaration_confirm(signature=Signature.objects.get())
     third = client.post(SIGN.format(lang="en"), _form())
     assert third["Location"] == first["Location"]
     assert Signature.objects.count() == 1
+    assert Signature.objects.get().name == "Other Name"  # confirmed: a submission changes nothing
     assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == [
         "sign_confirm",
         "sign_confirm",
         "signed",
-        "sign_reminder",
+        "sign_confirm",
     ]
 
 
@@ -220,7 +226,8 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries, count
             name=f"Person {i}",
             country="BY",
             email=f"p{i}@example.org",
-            email_normalised=f"p{i}@example.org",
+            email_digest=email_digest(f"p{i}@example.org"),
+            name_accepted_at=timezone.now(),
             visibility="full" if i % 2 else "initials",
             mail_language="en",
             consent_at=timezone.now(),
@@ -256,17 +263,22 @@ def test_staff_export_signatures_as_csv(admin_client, demo_event):
 def test_signature_changelist_filters_and_search(admin_client, demo_event):
     declaration = demo_event.declaration
     make_signature(declaration, name="Anna", country="LT", visibility="initials")
-    make_signature(declaration, name="Boris", country="PL", status="unconfirmed", confirmed_at=None)
+    boris = make_signature(declaration, name="Boris", country="PL", name_accepted_at=None)
+    make_signature(declaration, name="Unconfirmed Carl", country="PL", status="unconfirmed", confirmed_at=None)
 
     def names(**query):
         page = soup(admin_client.get(reverse("admin:registrations_signature_changelist"), query))
         return sorted(text(td) for td in page.select("#result_list th.field-name, #result_list td.field-name"))
 
+    # Staff see only confirmed signatures.
     assert names() == ["Anna", "Boris"]
-    assert names(status__exact="confirmed") == ["Anna"]
+    assert names(name_review="awaiting") == ["Boris"]
+    assert names(name_review="accepted") == ["Anna"]
     assert names(country="PL") == ["Boris"]
     assert names(visibility__exact="initials") == ["Anna"]
     assert names(q="bor") == ["Boris"]
+    assert names(q="carl") == []
+    assert names(q=boris.email.upper()) == ["Boris"]
 
 
 _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=250)

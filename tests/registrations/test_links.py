@@ -36,9 +36,11 @@ def test_opening_the_link_confirms_nothing(client, registration):
 
 def test_the_button_confirms_once(client, registration):
     token = links.make_token(links.CONFIRM, registration)
-    for _ in range(2):
-        response = client.post("/en/media/confirm/", {"t": token})
-        assert text(soup(response).h1) == "Registration confirmed"
+    response = client.post("/en/media/confirm/", {"t": token})
+    assert text(soup(response).h1) == "Registration confirmed"
+    # Once confirmed, the same link shows the registrant's status page.
+    response = client.post("/en/media/confirm/", {"t": token})
+    assert text(soup(response).h1) == "Your media registration"
     registration.refresh_from_db()
     assert registration.status == MediaRegistration.Status.PENDING
     assert [m.kind for m in registration.mails.all()] == ["confirmed"]

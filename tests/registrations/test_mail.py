@@ -140,11 +140,14 @@ def test_unconfirmed_registration_cannot_be_decided(event, admin_user):
 
 
 def test_expired_unconfirmed_registrations_are_purged(event, settings):
-    old = make_registration(event, status="unconfirmed", created_at=timezone.now() - timedelta(days=4))
+    four_days_ago = timezone.now() - timedelta(days=4)
+    old = make_registration(event, status="unconfirmed", created_at=four_days_ago, submitted_at=four_days_ago)
     fresh = make_registration(event, status="unconfirmed")
+    # Created long ago, but its link was just re-issued: counted from the latest submission.
+    reissued = make_registration(event, status="unconfirmed", created_at=four_days_ago)
     confirmed = make_registration(event, created_at=timezone.now() - timedelta(days=30))
     out = io.StringIO()
     call_command("purge_unconfirmed", stdout=out)
     assert out.getvalue().strip() == "1 unconfirmed registrations and 0 unconfirmed signatures erased"
-    assert set(MediaRegistration.objects.values_list("pk", flat=True)) == {fresh.pk, confirmed.pk}
+    assert set(MediaRegistration.objects.values_list("pk", flat=True)) == {fresh.pk, reissued.pk, confirmed.pk}
     assert not MediaRegistration.objects.filter(pk=old.pk).exists()

@@ -11,6 +11,7 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from registrations import services
+from registrations.mailbox import email_digest
 from registrations.models import MediaRegistration, OutgoingMail, Signature
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
 
@@ -26,7 +27,7 @@ class Flow:
     confirm: object
     withdraw: object
     confirmed_status: str
-    kinds: tuple  # (confirm, reminder, confirmed)
+    kinds: tuple  # (confirm, confirmed)
     data: dict
     make_parent: object
     make_row: object
@@ -48,7 +49,7 @@ MEDIA = Flow(
     confirm=lambda row: services.media_confirm(registration=row),
     withdraw=lambda row: services.media_withdraw(registration=row),
     confirmed_status="pending",
-    kinds=("confirm", "reminder", "confirmed"),
+    kinds=("confirm", "confirmed"),
     data={
         "name": "Ірына Рэпарцёр",
         "outlet": "Belsat",
@@ -71,7 +72,7 @@ DECLARATION = Flow(
     confirm=lambda row: services.declaration_confirm(signature=row),
     withdraw=lambda row: services.declaration_withdraw(signature=row),
     confirmed_status="confirmed",
-    kinds=("sign_confirm", "sign_reminder", "signed"),
+    kinds=("sign_confirm", "signed"),
     data={
         "name": "Алена Бяляцкая",
         "country": "BY",
@@ -102,7 +103,7 @@ def test_submit_creates_an_unconfirmed_row_and_queues_the_confirmation(flow):
     row = flow.submit_as(parent)
     stored = flow.model.objects.get()
     assert (stored.pk, stored.status, stored.mail_language) == (row.pk, "unconfirmed", "ru")
-    assert (stored.email, stored.email_normalised) == (flow.data["email"], flow.data["email"].casefold())
+    assert (stored.email, stored.email_digest) == (flow.data["email"], email_digest(flow.data["email"].casefold()))
     assert stored.confirmed_at is None
     assert stored.consent_at is not None
     assert _kinds(flow, stored) == [flow.kinds[0]]
@@ -117,14 +118,14 @@ def test_submit_twice_unconfirmed_keeps_one_row_and_sends_the_link_again(flow):
     assert _kinds(flow, first) == [flow.kinds[0], flow.kinds[0]]
 
 
-def test_submit_after_confirmation_sends_a_reminder_and_changes_nothing(flow):
+def test_submit_after_confirmation_sends_the_same_mail_and_changes_nothing(flow):
     parent = flow.make_parent()
     row = flow.confirm(flow.submit_as(parent))
     again = flow.submit_as(parent, name="Someone Else")
     assert again.pk == row.pk
     stored = flow.model.objects.get()
     assert (stored.name, stored.status) == (flow.data["name"], flow.confirmed_status)
-    assert _kinds(flow, stored) == [flow.kinds[0], flow.kinds[2], flow.kinds[1]]
+    assert _kinds(flow, stored) == [flow.kinds[0], flow.kinds[1], flow.kinds[0]]
 
 
 # --- confirm ------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_confirm_sets_status_and_time_once_and_mails_once(flow):
     at = confirmed.confirmed_at
     again = flow.confirm(row)
     assert (again.status, again.confirmed_at) == (flow.confirmed_status, at)
-    assert _kinds(flow, row) == [flow.kinds[0], flow.kinds[2]]
+    assert _kinds(flow, row) == [flow.kinds[0], flow.kinds[1]]
 
 
 def test_confirmed_queryset_holds_only_confirmed_rows(flow):

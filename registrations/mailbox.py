@@ -1,0 +1,56 @@
+"""One mailbox, one person: however an address is spelled, it comes down to
+one normalised form, and only a keyed digest of that form is stored for
+comparing and searching (no index holds a plaintext address).
+
+The key is `EMAIL_DIGEST_KEY` when the operator sets one; otherwise a random
+key the first migration stored in the database. It is not SECRET_KEY, which
+operators rotate: a new key would make every stored digest unmatchable."""
+
+import contextlib
+import hashlib
+import hmac
+import unicodedata
+from functools import lru_cache
+
+from django.conf import settings
+
+
+def has_invisible_characters(value, *, allow=""):
+    """Control and format characters (bidirectional overrides, zero-width
+    spaces, …) that can hide or reorder what a reader sees."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allow for ch in value)
+
+
+def normalise_email(value):
+    """The mailbox an address names: Unicode-normalised, without invisible
+    characters, a quoted local part's quotes or a `+tag`, the domain in
+    IDNA (ASCII) form, all case-folded. `ALICE+news@Exämple.org` and
+    `"alice"@xn--exmple-cua.org` are one mailbox."""
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    value = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
+    local, _at, domain = value.rpartition("@")
+    if len(local) >= 2 and local.startswith('"') and local.endswith('"'):
+        local = local[1:-1]
+    local = local.split("+", 1)[0]
+    with contextlib.suppress(UnicodeError):
+        domain = domain.casefold().encode("idna").decode("ascii")
+    return f"{local.casefold()}@{domain.casefold()}"
+
+
+@lru_cache(maxsize=1)
+def _key():
+    if settings.EMAIL_DIGEST_KEY:
+        return settings.EMAIL_DIGEST_KEY.encode()
+    import secrets
+
+    from .models import DigestKey
+
+    # Made by the migration; made here only where a test run emptied the table.
+    row, _created = DigestKey.objects.get_or_create(pk=1, defaults={"key": secrets.token_hex(32)})
+    return bytes.fromhex(row.key)
+
+
+def email_digest(value):
+    """The keyed digest of an address's mailbox: what rows store, compare and
+    index instead of the address."""
+    return hmac.new(_key(), normalise_email(value).encode(), hashlib.sha256).hexdigest()

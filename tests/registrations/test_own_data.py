@@ -1,0 +1,415 @@
+"""A person's data is their own (R9, R10, O4), tested the way each failure
+was found: through the public forms and a real SMTP server, on both flows."""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from registrations import services
+from registrations.mailbox import email_digest, normalise_email
+from registrations.models import AuditEntry, Declaration, MediaRegistration, OutgoingMail, Signature
+from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
+from tests.html import soup, text
+from tests.mailserver import link_in, subject
+
+pytestmark = pytest.mark.django_db
+
+VICTIM = "victim@example.org"
+
+
+@pytest.fixture(autouse=True)
+def _many_submissions_allowed(settings):
+    """These tests are about the mailbox, not the per-address rate limit."""
+    settings.RATE_LIMIT_SUBMIT = (1000, 600)
+
+
+def _media(event):
+    return {
+        "model": MediaRegistration,
+        "form": f"/en/events/{event.slug}/media/",
+        "confirm": "/en/media/confirm/",
+        "adversary": {
+            "name": "Xavier Adversary",
+            "outlet": "Fake Outlet Daily",
+            "role": "blogger",
+            "country": "RU",
+            "email": VICTIM,
+            "phone": "+7 999 000 11 22",
+            "work_url": "https://adversary.example/press-card",
+            "interview_request": "Meet me at the adversary's place",
+            "mail_language": "en",
+            "consent": "on",
+        },
+        "victim": {
+            "name": "Vera Victim",
+            "outlet": "Honest Radio",
+            "role": "journalist",
+            "country": "LT",
+            "email": "Victim@Example.org",
+            "phone": "",
+            "work_url": "https://honest.example/vera",
+            "mail_language": "en",
+            "consent": "on",
+        },
+        "public": None,
+    }
+
+
+def _declaration(event):
+    return {
+        "model": Signature,
+        "form": f"/en/events/{event.slug}/declaration/sign/",
+        "confirm": "/en/declaration/confirm/",
+        "adversary": {
+            "name": "Xavier Adversary",
+            "country": "RU",
+            "organisation": "Adversary Org",
+            "email": VICTIM,
+            "visibility": "full",
+            "mail_language": "en",
+            "consent": "on",
+        },
+        "victim": {
+            "name": "Vera Victim",
+            "country": "BY",
+            "organisation": "",
+            "email": "Victim@Example.org",
+            "visibility": "hidden",
+            "mail_language": "en",
+            "consent": "on",
+        },
+        "public": f"/en/events/{event.slug}/declaration/",
+    }
+
+
+@pytest.fixture(params=[_media, _declaration], ids=["media", "declaration"])
+def flow(request):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(event)
+    make_declaration(event, review_names=False)  # a listed name would show at once
+    return request.param(event)
+
+
+def _stored(flow):
+    (row,) = flow["model"].objects.all()
+    return row
+
+
+def _typed(data):
+    """What a person typed that must never travel in a mail before confirmation."""
+    return [value for key, value in data.items() if key not in ("email", "mail_language", "consent", "country", "role")]
+
+
+# --- the attack as it was found ------------------------------------------------------
+
+
+def test_the_owner_confirms_their_own_latest_data_not_the_first_submitters(client, flow, mail_server):
+    client.post(flow["form"], flow["adversary"])
+    client.post(flow["form"], flow["victim"])
+    first, newest = mail_server.to(VICTIM)[0], mail_server.messages[-1]
+    adversary_link, victim_link = link_in(first, flow["confirm"]), link_in(newest, flow["confirm"])
+
+    # The confirm page shows exactly what will be confirmed: the victim's own data.
+    page = soup(client.get(victim_link))
+    details = text(page.select_one(".confirm-details"))
+    assert "Vera Victim" in details
+    assert "Xavier" not in details
+    form = page.select_one("form.confirm-form")
+    response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
+    assert response.status_code == 200
+
+    stored = _stored(flow)
+    assert stored.is_confirmed
+    for key, value in flow["victim"].items():
+        if key not in ("consent", "email"):
+            assert getattr(stored, key) == value, key
+    if flow["public"]:
+        assert "Xavier" not in client.get(flow["public"]).content.decode()
+    # The adversary's link (the first mail's) no longer works.
+    assert client.get(adversary_link).status_code == 400
+    assert client.post(flow["confirm"], {"t": adversary_link.split("t=", 1)[1]}).status_code == 400
+    # No mail to the victim carries anything the adversary typed.
+    for message in mail_server.to(VICTIM) + mail_server.to("Victim@Example.org"):
+        body = message.get_body(("plain",)).get_content() + message.get_body(("html",)).get_content()
+        for value in _typed(flow["adversary"]):
+            assert value not in body
+
+
+def test_the_confirm_page_corrects_before_confirming(client, flow, mail_server):
+    client.post(flow["form"], flow["adversary"])
+    link = link_in(mail_server.messages[-1], flow["confirm"])
+    form = soup(client.get(link)).select_one("form.confirm-form")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    fields.update({"name": "Corrected Name"})
+    for select in form.select("select[name]"):
+        fields[select["name"]] = select.select_one("option[selected]")["value"]
+    for radio in form.select("input[type=radio][checked]"):
+        fields[radio["name"]] = radio["value"]
+    client.post(form["action"], fields)
+    stored = _stored(flow)
+    assert (stored.name, stored.is_confirmed) == ("Corrected Name", True)
+
+
+def test_a_confirmed_mailbox_is_not_changed_by_a_new_submission(client, flow, mail_server):
+    client.post(flow["form"], flow["victim"])
+    services_confirm = client.post(
+        flow["confirm"], {"t": link_in(mail_server.messages[-1], flow["confirm"]).split("t=")[1]}
+    )
+    assert services_confirm.status_code == 200
+    client.post(flow["form"], flow["adversary"])
+    assert _stored(flow).name == "Vera Victim"
+    # The new mail's link opens the owner's status page, not a confirm form.
+    page = soup(client.get(link_in(mail_server.messages[-1], flow["confirm"])))
+    assert page.select_one("form.confirm-form") is None
+    assert page.select_one("form[action$='/withdraw/']") is not None
+
+
+# --- mails before confirmation, and how many -----------------------------------------
+
+
+def _without_links(message):
+    return re.sub(r"\?t=\S+", "?t=…", message.get_body(("plain",)).get_content())
+
+
+def test_new_and_known_addresses_get_the_same_mail(client, flow, mail_server):
+    client.post(flow["form"], flow["victim"])
+    new = mail_server.messages[-1]
+    client.post(flow["confirm"], {"t": link_in(new, flow["confirm"]).split("t=")[1]})
+    client.post(flow["form"], flow["victim"])
+    known = mail_server.messages[-1]
+    assert subject(known) == subject(new)
+    assert _without_links(known) == _without_links(new)
+    assert "Vera" not in _without_links(new)
+
+
+def test_ten_submissions_send_at_most_three_mails_and_the_rest_change_nothing(client, flow, mail_server):
+    for i in range(10):
+        response = client.post(flow["form"], {**flow["victim"], "name": f"Name {i}"})
+        assert response.status_code == 302  # the same answer every time
+    assert len(mail_server.messages) == 3
+    assert OutgoingMail.objects.count() == 3
+    # Over the cap nothing was replaced and the last mail's link still works.
+    assert _stored(flow).name == "Name 2"
+    assert client.get(link_in(mail_server.messages[-1], flow["confirm"])).status_code == 200
+
+
+def test_the_daily_allowance_is_counted_across_forms_and_forums(client, mail_server):
+    events = [make_event(start=timezone.now() + timedelta(days=10)) for _ in range(2)]
+    for event in events:
+        make_accreditation(event)
+        make_declaration(event)
+    forms = [f(event) for event in events for f in (_media, _declaration)]
+    for flow in forms:
+        client.post(flow["form"], flow["victim"])
+    assert len(mail_server.messages) == 3
+    assert MediaRegistration.objects.count() + Signature.objects.count() == 3
+
+
+def test_the_allowance_renews_after_a_day(flow):
+    digest = email_digest(VICTIM)
+    now = timezone.now()
+    assert [services.people.mailbox_allowance_take(digest=digest, now=now) for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert services.people.mailbox_allowance_take(digest=digest, now=now + timedelta(hours=24, seconds=1))
+
+
+# --- one mailbox, one record; text that cannot hide -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("alice@example.org", "ALICE@Example.ORG"),
+        ("alice@example.org", '"alice"@example.org'),
+        ("alice@example.org", "alice+news@example.org"),
+        ("alice@exämple.org", "alice@xn--exmple-cua.org"),
+        ("Alice+a@EXÄMPLE.org", '"alice"@xn--exmple-cua.org'),
+    ],
+)
+def test_every_spelling_of_a_mailbox_is_one_record(client, flow, mail_server, first, second):
+    assert normalise_email(first) == normalise_email(second)
+    client.post(flow["form"], {**flow["victim"], "email": first})
+    client.post(flow["form"], {**flow["victim"], "email": second})
+    assert flow["model"].objects.count() == 1
+
+
+@pytest.mark.parametrize("character", ["\u202e", "\u200b", "\u2066", "\x07"])
+def test_names_with_invisible_or_direction_changing_characters_are_refused(client, flow, character):
+    data = {**flow["victim"], "name": f"Vera{character}Victim"}
+    page = soup(client.post(flow["form"].replace("/en/", "/ru/"), data))
+    assert flow["model"].objects.count() == 0
+    errors = [text(e) for e in page.select(".invalid-feedback")]
+    assert errors == ["Уберите из этого поля невидимые символы и символы, меняющие направление текста."]
+    # What was typed is kept.
+    assert page.select_one("input[name=outlet], input[name=organisation]") is not None
+
+
+def test_an_address_with_an_invisible_character_is_refused(client, flow):
+    client.post(flow["form"], {**flow["victim"], "email": "vic\u200btim@example.org"})
+    assert flow["model"].objects.count() == 0
+
+
+# --- names on the public list after review --------------------------------------------
+
+
+def test_a_confirmed_signature_counts_at_once_and_is_listed_after_review(client, admin_client, admin_user):
+    event = make_event(slug="reviewed")
+    declaration = make_declaration(event)
+    signature = make_signature(declaration, name="Waiting Name", name_accepted_at=None)
+    page = soup(client.get("/en/events/reviewed/declaration/"))
+    assert text(page.select_one(".signature-count")) == "1 signature"
+    assert page.select(".signatory") == []
+    assert "names appear here after an organiser has reviewed them" in text(page.select_one(".names-reviewed"))
+    admin_client.post(
+        reverse("admin:registrations_signature_changelist"),
+        {"action": "accept_names", "_selected_action": [signature.pk]},
+    )
+    signature.refresh_from_db()
+    assert (signature.name_accepted_by, signature.name_accepted_at is not None) == (admin_user, True)
+    page = soup(client.get("/en/events/reviewed/declaration/"))
+    assert [text(li) for li in page.select(".signatory-name")] == ["Waiting Name"]
+
+
+def test_a_declaration_without_review_lists_names_at_once(client):
+    declaration = make_declaration(make_event(slug="trusted"), review_names=False)
+    make_signature(declaration, name="Trusted Name", name_accepted_at=None)
+    page = soup(client.get("/en/events/trusted/declaration/"))
+    assert [text(li) for li in page.select(".signatory-name")] == ["Trusted Name"]
+    assert page.select_one(".names-reviewed") is None
+
+
+def test_a_corrected_name_waits_for_review_again(client):
+    declaration = make_declaration(make_event(slug="again"))
+    signature = make_signature(declaration, name="First Name")
+    services.declaration_correct(signature=signature, data={"name": "Second Name"})
+    signature.refresh_from_db()
+    assert (signature.name, signature.name_accepted_at) == ("Second Name", None)
+    assert soup(client.get("/en/events/again/declaration/")).select(".signatory") == []
+    # Changing only how it appears keeps the accepted name.
+    signature = make_signature(declaration, name="Third Name")
+    services.declaration_correct(signature=signature, data={"name": "Third Name", "visibility": "initials"})
+    signature.refresh_from_db()
+    assert signature.name_accepted_at is not None
+
+
+def test_the_status_page_corrects_a_signature(client, mail_server):
+    event = make_event(slug="status-fix")
+    declaration = make_declaration(event)
+    signature = make_signature(declaration, name="Old Name", organisation="Old Org")
+    from registrations import links
+
+    status = f"/en/declaration/signature/?t={links.make_token(links.STATUS, signature)}"
+    form = soup(client.get(status)).select_one("form.correct-form")
+    response = client.post(
+        form["action"],
+        {"t": form.select_one("input[name=t]")["value"], "correct": "1", "name": "New Name", "organisation": "",
+         "visibility": "initials"},
+    )  # fmt: skip
+    assert text(soup(response).select_one(".alert-success")) == "Your corrections are saved."
+    signature.refresh_from_db()
+    assert (signature.name, signature.organisation, signature.visibility) == ("New Name", "", "initials")
+
+
+# --- staff see only confirmed people; exports are safe ---------------------------------
+
+
+def test_unconfirmed_people_are_not_listed_exported_or_counted_for_staff(admin_client):
+    event = make_event()
+    make_accreditation(event)
+    declaration = make_declaration(event)
+    hidden = [
+        make_registration(event, name="Unconfirmed Reporter", status="unconfirmed", confirmed_at=None),
+        make_signature(declaration, name="Unconfirmed Signer", status="unconfirmed", confirmed_at=None),
+    ]
+    shown = [make_registration(event, name="Confirmed Reporter"), make_signature(declaration, name="Confirmed Signer")]
+    for row, other in zip(hidden, shown, strict=True):
+        changelist = reverse(f"admin:registrations_{row._meta.model_name}_changelist")
+        page = admin_client.get(changelist).content.decode()
+        assert other.name in page
+        assert row.name not in page
+        assert text(soup(admin_client.get(changelist)).select_one(".paginator")).startswith("1 ")
+        response = admin_client.post(changelist, {"action": "export_csv", "_selected_action": [row.pk, other.pk]})
+        exported = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert other.name in exported
+        assert row.name not in exported
+        change = reverse(f"admin:registrations_{row._meta.model_name}_change", args=[row.pk])
+        assert admin_client.get(change).status_code == 302  # not found among what staff may see
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(admin_client):
+    event = make_event(title_en='=HYPERLINK("https://evil.example")', start=timezone.now() + timedelta(days=3))
+    make_accreditation(event)
+    registration = make_registration(
+        event,
+        name="=cmd|' /C calc'!A0",
+        outlet="+SUM(1,2)",
+        phone="-1+1",
+        interview_request="@mention\tthen",
+        work_url="https://ok.example/a",
+        mail_language="be",
+        role="camera",
+    )
+    response = admin_client.post(
+        reverse("admin:registrations_mediaregistration_changelist"),
+        {"action": "export_csv", "_selected_action": [registration.pk]},
+    )
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    assert row["full name"] == "'=cmd|' /C calc'!A0"
+    assert row["media outlet"] == "'+SUM(1,2)"
+    assert row["phone"] == "'-1+1"
+    assert row["interview request"] == "'@mention\tthen"
+    assert row["event"] == '\'=HYPERLINK("https://evil.example")'
+    assert row["language for e-mail"] == "Belarusian"
+    assert row["role"] == "Camera operator"
+    # Times in the forum's zone (Minsk), to the second.
+    minsk = timezone.localtime(registration.created_at, event.zone)
+    assert row["registered"] == minsk.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_the_personal_invitation_puts_the_zoom_link_in_location(admin_user, mail_server):
+    event = make_event(start=timezone.now() + timedelta(days=3))
+    accreditation = make_accreditation(event, zoom_url="https://zoom.example.org/j/98765")
+    registration = make_registration(event)
+    services.media_approve(registration=registration, by=admin_user)
+    (message,) = mail_server.messages
+    (attachment,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    (vevent,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(vevent["LOCATION"]) == accreditation.zoom_url
+    assert "Passcode 4242" in str(vevent["DESCRIPTION"])
+
+
+# --- every view of personal data is audited --------------------------------------------
+
+
+def test_a_changelist_search_is_audited_without_the_search_term(admin_client, admin_user):
+    event = make_event()
+    make_registration(event, name="Searchable Person")
+    make_registration(event, name="Other Person")
+    AuditEntry.objects.all().delete()
+    admin_client.get(reverse("admin:registrations_mediaregistration_changelist"), {"q": "searchable"})
+    admin_client.get(reverse("admin:registrations_signature_changelist"))
+    entries = list(AuditEntry.objects.order_by("pk").values_list("action", "model", "rows", "username"))
+    assert entries == [
+        ("search", "registrations.MediaRegistration", 1, admin_user.username),
+        ("list", "registrations.Signature", 0, admin_user.username),
+    ]
+    assert "searchable" not in " ".join(str(v) for v in AuditEntry.objects.values_list())
+
+
+def test_the_audit_keeps_who_acted_after_the_account_is_deleted(admin_client):
+    staff = User.objects.create_user("gone", is_staff=True)
+    services.audit_record(user=staff, action=AuditEntry.Action.VIEW, model=Declaration)
+    staff.delete()
+    entry = AuditEntry.objects.get()
+    assert (entry.user, entry.username) == (None, "gone")
