@@ -45,7 +45,7 @@ python:
 		wanted=$$("$(PYTHON)" -c 'import os, sys; print(os.path.realpath(sys.executable))'); \
 		if [ "$$made_by" != "$$wanted" ]; then \
 			if [ "$(origin PYTHON)" = "file" ]; then \
-				echo "Using $(VENV), made with $$made_by."; \
+				echo "Using $(VENV), made earlier with $$made_by (make clean to start again)."; \
 			else \
 				echo "$(VENV) was made with $$made_by, not $$wanted: run make clean first to start again with $(PYTHON)." >&2; \
 				exit 1; \
