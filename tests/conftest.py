@@ -7,6 +7,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.test import override_settings
+from django.utils import translation
 
 from events.models import Event
 from tests.mailserver import MailServer
@@ -28,6 +29,14 @@ def _collected_static(tmp_path_factory):
 def demo_event(db):
     call_command("load_demo", stdout=io.StringIO())
     return Event.objects.get(slug=DEMO_SLUG)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /be/ page leaves Belarusian active in the thread; the
+    next test starts in the default language whatever ran before it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
