@@ -105,6 +105,36 @@ def test_form_errors_do_not_use_up_the_allowance(client, demo_event, settings):
     assert Signature.objects.count() == 2
 
 
+def test_refused_page_says_to_go_back_and_when_to_retry(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((1, 60), (5, 600))
+    assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
+    pages = {lang: client.post(SIGN.format(lang=lang), _signature(2)) for lang in ("en", "ru", "be")}
+    assert {lang: response.status_code for lang, response in pages.items()} == {"en": 429, "ru": 429, "be": 429}
+    assert {response["Retry-After"] for response in pages.values()} == {"60"}
+    assert {lang: text(soup(response).select_one(".retry")) for lang, response in pages.items()} == {
+        "en": "Nothing you typed is lost: go back with your browser's Back button, where the form still holds it, "
+        "wait 1 minute and send it again.",
+        "ru": "Ничего из того, что вы ввели, не потеряно: вернитесь кнопкой «Назад» в браузере — "
+        "форма сохранила ваши данные, — подождите 1 минуту и отправьте её снова.",
+        "be": "Нічога з таго, што вы ўвялі, не страчана: вярніцеся кнопкай «Назад» у браўзеры — "
+        "форма захавала вашы даныя, — пачакайце 1 хвіліну і адпраўце яе зноў.",
+    }
+    assert "no-store" in pages["en"]["Cache-Control"]
+    assert Signature.objects.count() == 1
+
+
+def test_refused_page_counts_minutes_in_each_language(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((1, 600),)
+    assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
+    retry = {
+        lang: text(soup(client.post(SIGN.format(lang=lang), _signature(2))).select_one(".retry"))
+        for lang in ("en", "ru", "be")
+    }
+    assert "wait 10 minutes and" in retry["en"]
+    assert "подождите 10 минут и" in retry["ru"]
+    assert "пачакайце 10 хвілін і" in retry["be"]
+
+
 def test_another_address_is_not_held_up_by_a_flood(client, demo_event, settings):
     settings.RATE_LIMIT_SUBMIT = ((1, 60),)
     assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
