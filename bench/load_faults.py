@@ -97,7 +97,8 @@ def environment(database_url, smtp_port, static_root):
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EMAIL_TIMEOUT": "5",
             "MAIL_RETRY_DELAYS": "240,600,3600",  # the first retry 4 minutes after a failure
-            "RATE_LIMIT_SUBMIT": "1000000,600",
+            "RATE_LIMIT_SUBMIT": "1000000/60",  # every submission comes from one address here
+            "RATE_LIMIT_DIR": static_root,
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -258,9 +258,36 @@ EMAIL_DIGEST_KEY = env.str("EMAIL_DIGEST_KEY", default="")
 # Mails the public forms send one mailbox (any spelling of its address) in 24 hours,
 # across both forms and every forum; submissions beyond it change nothing.
 MAILBOX_MAILS_PER_DAY = env.int("MAILBOX_MAILS_PER_DAY", default=3)
-# Per client address: (requests, seconds) for form submissions and confirmations.
-RATE_LIMIT_SUBMIT = tuple(env.list("RATE_LIMIT_SUBMIT", cast=int, default=[5, 600]))
-RATE_LIMIT_CONFIRM = tuple(env.list("RATE_LIMIT_CONFIRM", cast=int, default=[20, 600]))
+
+
+def _rate_limit(name, default):
+    """`requests/seconds` windows, comma-separated: `30/60,100/600` is 30 a
+    minute and 100 in ten minutes (registrations.ratelimit)."""
+    try:
+        pairs = tuple(tuple(int(part) for part in item.split("/")) for item in env.list(name, default=default))
+    except ValueError:
+        pairs = ()
+    if not pairs or any(len(pair) != 2 or pair[0] < 0 or pair[1] < 1 for pair in pairs):
+        raise ImproperlyConfigured(f"{name} is requests/seconds, comma-separated, e.g. {','.join(default)}")
+    return pairs
+
+
+# Per client address, counting only what was taken (a form sent back with errors
+# is free): thirty people behind one address (a newsroom, a carrier's NAT, a Tor
+# exit) all get through within a minute; a flood gets at most 60 a minute (two
+# windows can meet inside one) and 100 in ten minutes. Raise them by name for a
+# benchmark from one address, e.g. RATE_LIMIT_SUBMIT=1000000/60.
+RATE_LIMIT_SUBMIT = _rate_limit("RATE_LIMIT_SUBMIT", ["30/60", "100/600"])
+# Confirmations and withdrawals (every answer counts: there is no form to get wrong).
+RATE_LIMIT_CONFIRM = _rate_limit("RATE_LIMIT_CONFIRM", ["30/60", "100/600"])
+# Where the counts live: empty chooses the cache when CACHE_URL is Redis or
+# Memcached (shared by every host), else `file`: a small SQLite file in
+# RATE_LIMIT_DIR that every worker process of this machine shares.
+RATE_LIMIT_STORE = env.str("RATE_LIMIT_STORE", default="")
+if RATE_LIMIT_STORE not in ("", "file", "cache"):
+    raise ImproperlyConfigured("RATE_LIMIT_STORE is empty (automatic), file or cache")
+# A relative directory is taken from the project directory.
+RATE_LIMIT_DIR = BASE_DIR / env.str("RATE_LIMIT_DIR", default="var")
 # Public forms are small: a larger body is refused with 400 before it is read
 # (forum_site.middleware). The admin's forms (an event with its sessions in
 # three languages) may be larger, up to Django's own limits below.

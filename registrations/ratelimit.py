@@ -1,13 +1,31 @@
-"""Requests per client address in a fixed window, counted in the cache.
+"""Limits per client address that stop floods, not crowds.
 
-The address is hashed before it becomes a cache key, so the cache holds no
-address. With several workers or hosts the cache must be shared (Redis via
-CACHE_URL); the default local-memory cache counts per process.
+A limit is one or more (requests, seconds) pairs, each counted in a fixed
+window: `30/60,100/600` takes 30 a minute and 100 in ten minutes, so thirty
+people behind one address (a newsroom, a carrier's NAT, a Tor exit) all get
+through, while a flood gets at most twice the per-minute number in any minute
+(two windows can meet inside it).
+
+A request holds its place in every window while the view runs and gives it
+back when it was not taken (a form sent back with errors), so only accepted
+submissions use up the allowance, and requests running at the same time
+cannot overshoot it.
+
+The counts live in a small SQLite file that every worker process of the
+machine shares (atomic upserts, WAL, no fsync per request), or, when the
+default cache is Redis or Memcached (CACHE_URL), in that cache, shared by
+every host. Keys are a keyed hash of the address, never the address.
 """
 
+import contextlib
 import functools
 import hashlib
+import logging
+import os
+import sqlite3
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,40 +33,212 @@ from django.shortcuts import render
 
 from forum_site.net import client_address
 
+logger = logging.getLogger(__name__)
+
+# Cache backends that every process (and host) shares; any other default
+# cache (local memory) counts per process, so the file store is used instead.
+SHARED_CACHES = ("redis", "memcached")
+
+
+def windows(value):
+    """The (requests, seconds) pairs of a limit setting: one pair or several."""
+    if value and isinstance(value[0], int):
+        return [tuple(value)]
+    return [tuple(pair) for pair in value]
+
 
 def _key(scope, address, window, now):
     digest = hashlib.blake2b(f"{scope}|{address}".encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16)
-    return f"rl:{scope}:{digest.hexdigest()}:{int(now // window)}"
+    return f"rl:{scope}:{digest.hexdigest()}:{window}:{int(now // window)}"
+
+
+# --- Stores: add one to several counters at once, take one back ---------------------
+
+
+class FileStore:
+    """Counters in one SQLite file, shared by every process that opens it.
+    One statement adds to all of a request's windows and returns the counts;
+    expired windows are deleted at most once a minute per process."""
+
+    PRUNE_EVERY = 60
+
+    def __init__(self, directory):
+        self.path = Path(directory) / "ratelimit.sqlite3"
+        self._local = threading.local()
+        self._pruned = 0.0
+
+    def _connection(self):
+        connection = getattr(self._local, "connection", None)
+        if connection is None or self._local.pid != os.getpid():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            # Counts may be lost with the machine, never corrupted; no fsync per request.
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS counter "
+                "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID"
+            )
+            self._local.connection, self._local.pid = connection, os.getpid()
+        return connection
+
+    def add(self, keys, now):
+        connection = self._connection()
+        if now - self._pruned > self.PRUNE_EVERY:
+            self._pruned = now
+            connection.execute("DELETE FROM counter WHERE expires < ?", (int(now),))
+        values = ", ".join(["(?, 1, ?)"] * len(keys))
+        rows = connection.execute(
+            f"INSERT INTO counter (key, n, expires) VALUES {values} "  # noqa: S608 (placeholders only)
+            "ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING key, n",
+            [value for key, expires in keys for value in (key, int(expires))],
+        ).fetchall()
+        counts = dict(rows)
+        return [counts[key] for key, _expires in keys]
+
+    def subtract(self, keys):
+        self._connection().execute(
+            f"UPDATE counter SET n = n - 1 WHERE key IN ({', '.join(['?'] * len(keys))})",  # noqa: S608 (placeholders)
+            [key for key, _expires in keys],
+        )
+
+    def clear(self):
+        self._connection().execute("DELETE FROM counter")
+
+
+class CacheStore:
+    """Counters in Django's default cache (Redis INCR is atomic)."""
+
+    def add(self, keys, now):
+        counts = []
+        for key, expires in keys:
+            timeout = int(expires - now) + 1
+            if cache.add(key, 1, timeout=timeout):
+                counts.append(1)
+                continue
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=timeout)
+                count = 1
+            if count == 1:  # Redis created it again without an expiry
+                cache.touch(key, timeout)
+            counts.append(count)
+        return counts
+
+    def subtract(self, keys):
+        for key, _expires in keys:
+            with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+                cache.decr(key)
+
+    def clear(self):
+        cache.clear()
+
+
+_file_stores = {}
+_file_stores_lock = threading.Lock()
+
+
+def store():
+    """The store settings choose: RATE_LIMIT_STORE `file` or `cache`; empty
+    means the cache when it is shared (Redis, Memcached), else the file."""
+    kind = settings.RATE_LIMIT_STORE or (
+        "cache" if any(name in settings.CACHES["default"]["BACKEND"].lower() for name in SHARED_CACHES) else "file"
+    )
+    if kind == "cache":
+        return CacheStore()
+    directory = str(settings.RATE_LIMIT_DIR)
+    with _file_stores_lock:
+        if directory not in _file_stores:
+            _file_stores[directory] = FileStore(directory)
+        return _file_stores[directory]
+
+
+def _add(keys, now):
+    """The counts after adding one to each key, or None when the store cannot
+    be written (then nobody is refused: a person is never turned away because
+    a counter file is missing; the log says so, without the address)."""
+    try:
+        return store().add(keys, now)
+    except (sqlite3.Error, OSError):
+        logger.exception("rate limit store unavailable")
+        return None
+
+
+def _subtract(keys):
+    try:
+        store().subtract(keys)
+    except (sqlite3.Error, OSError):
+        logger.exception("rate limit store unavailable")
 
 
 def hit(scope, address, *, limit, window):
     """Count one request; True while the address is within its limit."""
     now = time.time()
     key = _key(scope, address, window, now)
-    if cache.add(key, 1, timeout=window + 1):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return True
-    return count <= limit
+    counts = _add([(key, (now // window + 1) * window)], now)
+    return counts is None or counts[0] <= limit
+
+
+# --- The decorator ------------------------------------------------------------------
+
+
+def _taken(response):
+    """A submission is taken when the view sends the person on (a redirect to
+    "check your mail"); a form sent back with its errors uses up nothing."""
+    return 300 <= response.status_code < 400
+
+
+def _answered(response):
+    """A confirmation or withdrawal has no form to get wrong: every answer counts."""
+    return True
+
+
+# Which answers use up a scope's allowance (a scope not named here: every answer).
+COUNTED = {"submit": _taken}
 
 
 def limit_posts(scope, setting):
-    """Refuse POSTs beyond the limit with a translated 429 page."""
+    """Refuse POSTs beyond the limits in `setting` with a translated 429 page.
+
+    Each window's count is raised before the view runs and lowered again when
+    the request was refused or its answer does not count (COUNTED)."""
+    counts = COUNTED.get(scope, _answered)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
-                limit, window = getattr(settings, setting)
-                if not hit(scope, client_address(request), limit=limit, window=window):
-                    response = render(request, "429.html", status=429)
-                    response["Retry-After"] = str(window)
-                    return response
-            return view(request, *args, **kwargs)
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            limits = windows(getattr(settings, setting))
+            now = time.time()
+            address = client_address(request)
+            keys = [(_key(scope, address, window, now), (now // window + 1) * window) for _limit, window in limits]
+            reached = _add(keys, now)
+            if reached is None:
+                return view(request, *args, **kwargs)
+            over = [window for (limit, window), count in zip(limits, reached, strict=True) if count > limit]
+            if over:
+                _subtract(keys)
+                return _refused(request, max(over))
+            try:
+                response = view(request, *args, **kwargs)
+            except BaseException:
+                _subtract(keys)
+                raise
+            if not counts(response):
+                _subtract(keys)
+            return response
 
         return wrapped
 
     return decorator
+
+
+def _refused(request, seconds):
+    """The 429 page: nothing was saved; go back (the form keeps what was typed)
+    and send it again after `seconds`, which Retry-After repeats."""
+    minutes = max(1, -(-seconds // 60))
+    response = render(request, "429.html", {"retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

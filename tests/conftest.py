@@ -58,6 +58,19 @@ def _fresh_cache():
     STORE.clear()
 
 
+@pytest.fixture(autouse=True)
+def _rate_limit_file(settings, tmp_path):
+    """Each test counts in a rate-limit file of its own (the default store)."""
+    settings.RATE_LIMIT_DIR = tmp_path / "ratelimit"
+
+
+def clear_rate_limits():
+    """Forget every rate-limit count so far (within one test)."""
+    from registrations.ratelimit import store
+
+    store().clear()
+
+
 @pytest.fixture
 def site_url_setting(settings):
     settings.SITE_URL = "http://testserver"

@@ -318,11 +318,28 @@ def test_client_address_comes_from_the_proxy_only_when_configured(settings):
     assert client_address(request) == "203.0.113.5"
 
 
-def test_rate_limit_behind_the_proxy_counts_each_client(client, settings, world):
+def test_rate_limit_behind_the_proxy_counts_each_client(client, settings):
     settings.BEHIND_PROXY = True
     settings.RATE_LIMIT_SUBMIT = (1, 600)
-    url = f"/en/events/{world['event'].slug}/media/"
-    first = client.post(url, {}, HTTP_X_FORWARDED_FOR="203.0.113.1")
-    second = client.post(url, {}, HTTP_X_FORWARDED_FOR="203.0.113.2")
-    again = client.post(url, {}, HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.1")
-    assert (first.status_code, second.status_code, again.status_code) == (200, 200, 429)
+    # Only a submission that is taken counts: an upcoming event, a valid form.
+    event = make_event(start=make_event().start.replace(year=2099))
+    make_accreditation(event)
+    url = f"/en/events/{event.slug}/media/"
+
+    def form(n):
+        return {
+            "name": "Jane Reporter",
+            "outlet": "Example Times",
+            "role": "journalist",
+            "country": "DE",
+            "email": f"jane{n}@example.org",
+            "work_url": "https://example.org/jane",
+            "languages": ["en"],
+            "mail_language": "en",
+            "consent": "on",
+        }
+
+    first = client.post(url, form(1), HTTP_X_FORWARDED_FOR="203.0.113.1")
+    second = client.post(url, form(2), HTTP_X_FORWARDED_FOR="203.0.113.2")
+    again = client.post(url, form(3), HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.1")
+    assert (first.status_code, second.status_code, again.status_code) == (302, 302, 429)

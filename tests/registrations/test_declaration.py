@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +12,7 @@ from hypothesis import strategies as st
 from registrations import links, services
 from registrations.mailbox import email_digest
 from registrations.models import OutgoingMail, Signature
-from tests.conftest import verified_client
+from tests.conftest import clear_rate_limits, verified_client
 from tests.factories import make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
 from tests.mailserver import link_in, subject
@@ -179,7 +178,7 @@ def test_honeypot_and_rate_limit(client, demo_event, settings, mail_server):
     assert response["Location"].endswith("/declaration/check-your-mail/")
     assert Signature.objects.count() == 0
     assert mail_server.messages == []
-    cache.clear()
+    clear_rate_limits()
     settings.RATE_LIMIT_SUBMIT = (2, 600)
     client.post(SIGN.format(lang="en"), _form(email="a1@example.org"))
     client.post(SIGN.format(lang="en"), _form(email="a2@example.org"))
@@ -301,7 +300,5 @@ _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=250)
     )
 )
 def test_no_input_gives_a_server_error(client, demo_event, data):
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_rate_limits()
     assert client.post(SIGN.format(lang="en"), data).status_code in (200, 302, 400)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registrations.models import MediaRegistration, OutgoingMail
+from tests.conftest import clear_rate_limits
 from tests.factories import make_accreditation, make_event
 from tests.html import soup, text
 from tests.mailserver import subject
@@ -214,8 +215,6 @@ _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
     )
 )
 def test_no_input_gives_a_server_error(client, event, data):
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_rate_limits()
     response = client.post(_url(event), data)
     assert response.status_code in (200, 302, 400)

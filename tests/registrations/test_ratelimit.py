@@ -1,0 +1,280 @@
+"""Rate limits stop floods, not crowds: people behind one address get through,
+a flood does not, and every worker (and, with Redis, every host) counts together."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from registrations.models import MediaRegistration, Signature
+from registrations.ratelimit import hit
+from tests.factories import make_accreditation, make_event
+from tests.html import soup, text
+from tests.rawdb import raw_rows
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SIGN = "/{lang}/events/new-belarus-against-torture/declaration/sign/"
+TOO_MANY = {"en": "Too many attempts", "ru": "Слишком много попыток", "be": "Занадта шмат спроб"}
+
+
+def _signature(n, **values):
+    return {
+        "name": f"Signatory {n}",
+        "country": "BY",
+        "email": f"signatory{n}@example.org",
+        "visibility": "full",
+        "mail_language": "be",
+        "consent": "on",
+        **values,
+    }
+
+
+def _registration(n, **values):
+    return {
+        "name": f"Journalist {n}",
+        "outlet": "Newsroom",
+        "role": "journalist",
+        "country": "LT",
+        "email": f"journalist{n}@example.org",
+        "work_url": "https://example.org/work",
+        "languages": ["ru"],
+        "mail_language": "ru",
+        "consent": "on",
+        **values,
+    }
+
+
+def _redis_or_skip():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail("Redis is required here (127.0.0.1:6379)")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+
+
+def test_thirty_people_behind_one_address_all_sign_under_the_defaults(client, demo_event):
+    statuses = [client.post(SIGN.format(lang="en"), _signature(n)).status_code for n in range(30)]
+    assert statuses == [302] * 30
+    assert len(raw_rows("registrations_signature")) == 30
+
+
+def test_thirty_journalists_behind_one_address_all_register_under_the_defaults(client):
+    event = make_event(start=timezone.now() + timedelta(days=7))
+    make_accreditation(event)
+    url = f"/ru/events/{event.slug}/media/"
+    statuses = [client.post(url, _registration(n)).status_code for n in range(30)]
+    assert statuses == [302] * 30
+    assert MediaRegistration.objects.filter(event=event).count() == 30
+
+
+def test_flood_of_300_in_a_minute_gets_at_most_60_through(client, demo_event):
+    started = time.monotonic()
+    responses = [
+        (lang, client.post(SIGN.format(lang=lang), _signature(n)))
+        for n, lang in zip(range(300), ["en", "ru", "be"] * 100, strict=True)
+    ]
+    assert time.monotonic() - started < 60
+    accepted = [response for _lang, response in responses if response.status_code == 302]
+    refused = [(lang, response) for lang, response in responses if response.status_code != 302]
+    assert 30 <= len(accepted) <= 60
+    assert Signature.objects.count() == len(accepted)
+    assert {response.status_code for _lang, response in refused} == {429}
+    assert {lang: text(soup(response).h1) for lang, response in refused} == TOO_MANY
+    assert {response["Retry-After"] for _lang, response in refused} <= {"60", "600"}
+
+
+def test_form_errors_do_not_use_up_the_allowance(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((2, 60), (3, 600))
+    for n in range(10):
+        response = client.post(SIGN.format(lang="en"), _signature(n, consent=""))
+        assert response.status_code == 200
+        assert soup(response).select_one("#id_consent_error") is not None
+    taken = [client.post(SIGN.format(lang="en"), _signature(n)).status_code for n in range(10, 13)]
+    assert taken == [302, 302, 429]
+    assert Signature.objects.count() == 2
+
+
+def test_refused_page_says_to_go_back_and_when_to_retry(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((1, 60), (5, 600))
+    assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
+    pages = {lang: client.post(SIGN.format(lang=lang), _signature(2)) for lang in ("en", "ru", "be")}
+    assert {lang: response.status_code for lang, response in pages.items()} == {"en": 429, "ru": 429, "be": 429}
+    assert {response["Retry-After"] for response in pages.values()} == {"60"}
+    assert {lang: text(soup(response).select_one(".retry")) for lang, response in pages.items()} == {
+        "en": "Nothing you typed is lost: go back with your browser's Back button, where the form still holds it, "
+        "wait 1 minute and send it again.",
+        "ru": "Ничего из того, что вы ввели, не потеряно: вернитесь кнопкой «Назад» в браузере — "
+        "форма сохранила ваши данные, — подождите 1 минуту и отправьте её снова.",
+        "be": "Нічога з таго, што вы ўвялі, не страчана: вярніцеся кнопкай «Назад» у браўзеры — "
+        "форма захавала вашы даныя, — пачакайце 1 хвіліну і адпраўце яе зноў.",
+    }
+    assert "no-store" in pages["en"]["Cache-Control"]
+    assert Signature.objects.count() == 1
+
+
+def test_refused_page_counts_minutes_in_each_language(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((1, 600),)
+    assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
+    retry = {
+        lang: text(soup(client.post(SIGN.format(lang=lang), _signature(2))).select_one(".retry"))
+        for lang in ("en", "ru", "be")
+    }
+    assert "wait 10 minutes and" in retry["en"]
+    assert "подождите 10 минут и" in retry["ru"]
+    assert "пачакайце 10 хвілін і" in retry["be"]
+
+
+def test_another_address_is_not_held_up_by_a_flood(client, demo_event, settings):
+    settings.RATE_LIMIT_SUBMIT = ((1, 60),)
+    assert client.post(SIGN.format(lang="en"), _signature(1)).status_code == 302
+    assert client.post(SIGN.format(lang="en"), _signature(2)).status_code == 429
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post(SIGN.format(lang="en"), _signature(3)).status_code == 302
+
+
+def test_counter_file_holds_no_address(client, demo_event, settings):
+    client.post(SIGN.format(lang="en"), _signature(1), REMOTE_ADDR="198.51.100.23")
+    files = list(Path(settings.RATE_LIMIT_DIR).iterdir())
+    assert files
+    raw = b"".join(path.read_bytes() for path in files)
+    assert b"rl:submit:" in raw
+    assert b"198.51.100.23" not in raw
+    assert "198.51.100.23".encode("utf-16-le") not in raw
+
+
+def test_old_windows_are_pruned(settings):
+    path = Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3"
+    assert hit("prune", "192.0.2.1", limit=5, window=60)
+    rows = sqlite3.connect(path).execute("SELECT count(*) FROM counter").fetchone()
+    assert rows == (1,)
+    # An hour later: the first request of a new window deletes the expired one.
+    from registrations.ratelimit import FileStore, store
+
+    current = store()
+    assert isinstance(current, FileStore)
+    later = time.time() + 3600
+    current.add([("rl:prune:other:60:1", later + 60)], later)
+    keys = [row[0] for row in sqlite3.connect(path).execute("SELECT key FROM counter")]
+    assert keys == ["rl:prune:other:60:1"]
+
+
+_HITS = """
+import django
+django.setup()
+from registrations.ratelimit import hit
+print(sum(hit("shared", "192.0.2.9", limit={limit}, window=600) for _ in range({hits})))
+"""
+
+
+def _hits_in_other_processes(*, processes, hits, limit, env):
+    """Each process counts `hits` requests; the number each let through."""
+    script = _HITS.format(limit=limit, hits=hits)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "forum_site.settings",
+        "EMAIL_URL": os.environ.get("EMAIL_URL", "smtp://127.0.0.1:25"),
+        "SITE_URL": "http://testserver",
+        **env,
+    }
+    running = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        for _ in range(processes)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in running]
+    assert [process.returncode for process in running] == [0] * processes
+    return [int(output) for output in outputs]
+
+
+@pytest.mark.parametrize("store", ["file", "redis"])
+def test_counts_are_shared_by_every_process(settings, store):
+    env = {"SECRET_KEY": settings.SECRET_KEY}
+    if store == "redis":
+        _redis_or_skip()
+        import redis
+
+        location = "redis://127.0.0.1:6379/13"
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+        redis.Redis(db=13).flushdb()
+        env["CACHE_URL"] = location
+    else:
+        env["RATE_LIMIT_DIR"] = str(settings.RATE_LIMIT_DIR)
+    try:
+        # Two workers, 150 requests each, against one limit of 200.
+        let_through = _hits_in_other_processes(processes=2, hits=150, limit=200, env=env)
+        assert sum(let_through) == 200
+        # This process sees their count too.
+        assert hit("shared", "192.0.2.9", limit=200, window=600) is False
+        assert hit("shared", "192.0.2.9", limit=302, window=600) is True
+        if store == "redis":
+            keys = redis.Redis(db=13).keys("*rl:shared:*")
+            assert len(keys) == 1
+            assert b"192.0.2.9" not in keys[0]
+            assert 0 < redis.Redis(db=13).ttl(keys[0]) <= 601
+    finally:
+        if store == "redis":
+            redis.Redis(db=13).flushdb()
+
+
+def test_submissions_are_limited_through_redis(client, demo_event, settings):
+    _redis_or_skip()
+    import redis
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/13"}
+    }
+    settings.RATE_LIMIT_SUBMIT = ((2, 60),)
+    redis.Redis(db=13).flushdb()
+    try:
+        client.post(SIGN.format(lang="en"), _signature(1, consent=""))  # sent back: does not count
+        statuses = [client.post(SIGN.format(lang="en"), _signature(n)).status_code for n in range(2, 5)]
+        assert statuses == [302, 302, 429]
+        assert not list(Path(settings.RATE_LIMIT_DIR).glob("*"))  # nothing counted in the file
+        (key,) = redis.Redis(db=13).keys("*rl:submit:*")
+        assert int(redis.Redis(db=13).get(key)) == 2
+    finally:
+        redis.Redis(db=13).flushdb()
+
+
+def test_confirmations_are_limited_in_the_same_store(client, settings):
+    settings.RATE_LIMIT_CONFIRM = ((2, 60),)
+    # A confirmation has no form to get wrong: every answer counts, a broken link too.
+    statuses = [client.post("/en/declaration/confirm/", {"t": "broken"}).status_code for _ in range(3)]
+    assert statuses == [400, 400, 429]
+    assert text(soup(client.post("/be/media/withdraw/", {"t": "broken"})).h1) == "Занадта шмат спроб"
+    path = Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3"
+    counts = sqlite3.connect(path).execute("SELECT n FROM counter WHERE key LIKE 'rl:confirm:%'").fetchall()
+    assert counts == [(2,)]
+
+
+def _limits_in_subprocess(value):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.RATE_LIMIT_SUBMIT, settings.RATE_LIMIT_CONFIRM)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RATE_LIMIT_")}
+    env.update({"DJANGO_SETTINGS_MODULE": "forum_site.settings", "DEBUG": "True"})
+    if value is not None:
+        env["RATE_LIMIT_SUBMIT"] = value
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_limits_are_read_as_requests_per_seconds_windows():
+    assert _limits_in_subprocess(None).stdout.strip() == "((30, 60), (100, 600)) ((30, 60), (100, 600))"
+    assert _limits_in_subprocess("1000000/60").stdout.startswith("((1000000, 60),) ")
+    # The former `requests,seconds` shape is refused by name, not read as two windows.
+    result = _limits_in_subprocess("5,600")
+    assert result.returncode != 0
+    assert "RATE_LIMIT_SUBMIT is requests/seconds, comma-separated, e.g. 30/60,100/600" in result.stderr
