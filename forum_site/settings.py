@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes (`manage.py issue_recovery_codes USER`).
+    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -121,12 +123,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff need a second factor (TOTP) for the admin: `manage.py enrol_totp USER`.
+# Staff need a second factor for the admin: a TOTP app (`manage.py enrol_totp USER`)
+# or a recovery code (`manage.py issue_recovery_codes USER`), typed into the one login
+# form (forum_site.staff_login).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Forum site")
+# django-otp's own throttle slows every further try on a device after a wrong code,
+# from wherever it comes: a stolen password would let anyone lock its owner out.
+# Wrong codes count in the lockout below instead, like wrong passwords.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Lockout after repeated failed logins, per client address and per user.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Axes keeps the failed form's fields with each attempt: never the password or the code.
+AXES_SENSITIVE_PARAMETERS = ["code"]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "forum_site.net.client_address"
 AXES_RESET_ON_SUCCESS = True
