@@ -129,13 +129,20 @@ AUTHENTICATION_BACKENDS = [
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Forum site")
 # django-otp's own throttle slows every further try on a device after a wrong code,
 # from wherever it comes: a stolen password would let anyone lock its owner out.
-# Wrong codes count in the lockout below instead, like wrong passwords.
+# Wrong codes count in the lockout below instead, per user and address.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
-# Lockout after repeated failed logins, per client address and per user.
+# Lockout after repeated failed logins (a wrong password or a wrong code), for an hour:
+# - one user from one address after AXES_FAILURE_LIMIT failures: the same user
+#   elsewhere is not locked, so nobody can lock an organiser out by guessing;
+# - one address for everyone after AXES_ADDRESS_FAILURE_LIMIT failures, whichever
+#   user names they tried. Higher than the first, so one person's typos behind an
+#   office's shared address lock that person only (forum_site.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "forum_site.lockout.StaffLockoutHandler"
 # Axes keeps the failed form's fields with each attempt: never the password or the code.
 AXES_SENSITIVE_PARAMETERS = ["code"]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
@@ -143,6 +150,7 @@ AXES_CLIENT_IP_CALLABLE = "forum_site.net.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Axes would otherwise log user names and addresses, and keep a login history.
 AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "forum_site.lockout.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AUTH_PASSWORD_VALIDATORS = [

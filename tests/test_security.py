@@ -165,27 +165,37 @@ def test_admin_login_asks_for_the_second_factor():
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_lockout_after_repeated_failures_from_one_address(settings, lang):
     settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 5
     User.objects.create_superuser("root", password="a long password 123")
     client = Client(HTTP_ACCEPT_LANGUAGE=lang)
     for _ in range(2):
         assert client.post(LOGIN, {"username": "root", "password": "wrong", "code": "000000"}).status_code == 200
-    response = client.post(LOGIN, {"username": "someone-else", "password": "wrong", "code": "000000"})
+    response = client.post(LOGIN, {"username": "root", "password": "wrong", "code": "000000"})
     assert response.status_code == 429
     heading = {"en": "Too many failed logins", "ru": "Слишком много неудачных попыток входа"}[lang]
+    assert text(soup(response).h1) == heading
+    # Other user names from this address until the address's own limit.
+    assert client.post(LOGIN, {"username": "someone-else", "password": "wrong", "code": "0"}).status_code == 200
+    response = client.post(LOGIN, {"username": "someone-else", "password": "wrong", "code": "0"})
+    assert response.status_code == 429
     assert text(soup(response).h1) == heading
     # Even the right password is refused from this address now.
     credentials = {"username": "root", "password": "a long password 123", "code": "000000"}
     assert client.post(LOGIN, credentials).status_code == 429
 
 
-def test_lockout_per_user_across_addresses(settings):
+def test_lockout_of_a_user_at_one_address_leaves_other_addresses_open(settings):
     settings.AXES_FAILURE_LIMIT = 3
-    User.objects.create_superuser("root", password="a long password 123")
-    for i in range(3):
-        Client(REMOTE_ADDR=f"198.51.100.{i}").post(LOGIN, {"username": "root", "password": "wrong", "code": "000000"})
-    credentials = {"username": "root", "password": "a long password 123", "code": "000000"}
-    response = Client(REMOTE_ADDR="203.0.113.9").post(LOGIN, credentials)
-    assert response.status_code == 429
+    user = User.objects.create_superuser("root", password="a long password 123")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    for _ in range(3):
+        Client(REMOTE_ADDR="198.51.100.1").post(LOGIN, {"username": "root", "password": "wrong", "code": "000000"})
+    credentials = {"username": "root", "password": "a long password 123", "next": reverse("admin:index")}
+    assert Client(REMOTE_ADDR="198.51.100.1").post(LOGIN, {**credentials, "code": "000000"}).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    response = elsewhere.post(LOGIN, {**credentials, "code": totp_code(device)})
+    assert response.status_code == 302
+    assert elsewhere.get(reverse("admin:index")).status_code == 200
 
 
 PUBLIC = ["/en/", "/ru/events/{slug}/", "/be/events/{slug}/declaration/", "/en/privacy/", "/en/events/{slug}/media/"]

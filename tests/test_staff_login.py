@@ -1,4 +1,5 @@
-"""The staff login: one form (user name, password, code), recovery codes."""
+"""The staff login: one form (user name, password, code), recovery codes, lockout per
+user and address."""
 
 import io
 import re
@@ -148,6 +149,72 @@ def test_a_failed_login_never_sends_the_password_back(device, which):
     assert soup(response).select_one("input[name=username]")["value"] == "root"
 
 
+def test_wrong_codes_lock_the_user_at_that_address_only(settings, device):
+    settings.AXES_FAILURE_LIMIT = 3
+    at_a = _client(ADDRESS_A)
+    # A stolen password, guessing codes from address A.
+    assert _login(at_a, "000000").status_code == 200
+    assert _login(at_a, "111111").status_code == 200
+    response = _login(at_a, "222222")
+    assert response.status_code == 429
+    assert text(soup(response).h1) == "Too many failed logins"
+    # Now even the right code is refused there...
+    assert _login(at_a, totp_code(device)).status_code == 429
+    assert not _in_admin(at_a)
+    # ...while the owner, elsewhere, logs in at once (no device throttle either).
+    at_b = _client(ADDRESS_B)
+    assert _login(at_b, totp_code(device)).status_code == 302
+    assert _in_admin(at_b)
+
+
+def test_wrong_passwords_lock_the_user_at_that_address_only(settings, device):
+    settings.AXES_FAILURE_LIMIT = 3
+    at_a = _client(ADDRESS_A)
+    for _ in range(2):
+        assert _login(at_a, "000000", password="wrong").status_code == 200
+    assert _login(at_a, "000000", password="wrong").status_code == 429
+    assert _login(at_a, totp_code(device)).status_code == 429
+    at_b = _client(ADDRESS_B)
+    assert _login(at_b, totp_code(device)).status_code == 302
+    assert _in_admin(at_b)
+
+
+def test_one_persons_typos_do_not_lock_colleagues_behind_the_same_address(settings, device):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 5
+    User.objects.create_user("colleague", password=PASSWORD, is_staff=True)
+    office = _client(ADDRESS_A)
+    for _ in range(2):
+        assert _login(office, "000000", username="colleague", password="typo").status_code == 200
+    assert _login(office, "000000", username="colleague", password="typo").status_code == 429
+    assert _login(_client(ADDRESS_A), totp_code(device)).status_code == 302
+
+
+def test_an_address_is_locked_for_everyone_after_its_own_limit(settings, device):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 5
+    flood = _client(ADDRESS_A)
+    # One try for each of many user names: no pair reaches 3, the address reaches 5.
+    for i in range(4):
+        assert _login(flood, "000000", username=f"guess{i}", password="wrong").status_code == 200
+    assert _login(flood, "000000", username="guess4", password="wrong").status_code == 429
+    assert _login(_client(ADDRESS_A), totp_code(device)).status_code == 429
+    assert _login(_client(ADDRESS_B), totp_code(device)).status_code == 302
+
+
+def test_a_login_forgives_only_that_users_failures_at_that_address(settings, device):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 10
+    User.objects.create_user("colleague", password=PASSWORD, is_staff=True)
+    for _ in range(2):
+        assert _login(_client(ADDRESS_A), "000000", username="colleague", password="wrong").status_code == 200
+    assert _login(_client(ADDRESS_A), "000000", password="wrong").status_code == 200
+    assert _login(_client(ADDRESS_A), totp_code(device)).status_code == 302
+    # root's failure is forgiven; the colleague's two still count.
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("colleague", 2)]
+    assert _login(_client(ADDRESS_A), "000000", username="colleague", password="wrong").status_code == 429
+
+
 def test_failed_attempts_keep_neither_the_password_nor_the_code(device):
     _login(_client(), "314159")
     (post_data,) = AccessAttempt.objects.values_list("post_data", flat=True)
@@ -177,3 +244,14 @@ def test_issue_recovery_codes_refuses_non_staff():
         call_command("issue_recovery_codes", "visitor", stdout=io.StringIO())
     with pytest.raises(CommandError, match="no user"):
         call_command("issue_recovery_codes", "nobody", stdout=io.StringIO())
+
+
+def test_logins_leave_neither_user_name_nor_address_in_the_log(settings, device, caplog):
+    settings.AXES_FAILURE_LIMIT = 2
+    caplog.set_level("DEBUG")
+    _login(_client(ADDRESS_B), totp_code(device))
+    for _ in range(2):
+        _login(_client(ADDRESS_A), "000000")
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("Locking out" in message for message in messages)
+    assert [m for m in messages if "root" in m or ADDRESS_A in m or ADDRESS_B in m] == []
