@@ -1,19 +1,20 @@
 """The staff login: one form (user name, password, code), recovery codes, lockout per
-user and address."""
+user and address, the QR codes that enrol an authenticator app."""
 
 import io
 import re
 
 import pytest
+import segno
 from axes.models import AccessAttempt
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import totp_code
+from tests.conftest import totp_code, verified_client
 from tests.html import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +222,58 @@ def test_failed_attempts_keep_neither_the_password_nor_the_code(device):
     assert "314159" not in post_data
     assert PASSWORD not in post_data
     assert re.search(r"^code=\*+$", post_data, re.MULTILINE)
+
+
+def test_totp_device_qr_code_is_an_svg_for_a_superuser(device):
+    client = verified_client(device.user)
+    config = client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    qr_url = reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk])
+    assert soup(config).select_one("img.qrcode-image")["src"] == qr_url
+    response = client.get(qr_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    expected = io.BytesIO()
+    segno.make(device.config_url).save(expected, kind="svg")
+    assert response.content == expected.getvalue()
+    assert "no-store" in response["Cache-Control"]
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "unsafe" not in response["Content-Security-Policy"]
+    # The change page links to it.
+    change = soup(client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])))
+    assert change.select_one(f"a[href='{reverse('admin:otp_totp_totpdevice_config', args=[device.pk])}']")
+
+
+def test_totp_device_qr_code_is_refused_to_an_organiser(device):
+    organiser = User.objects.create_user("organiser", password=PASSWORD, is_staff=True)
+    organiser.groups.add(Group.objects.get(name="Organisers"))
+    response = verified_client(organiser).get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert response.status_code == 403
+    assert b"<svg" not in response.content
+
+
+def _blocks_to_matrix(lines):
+    """Reads back the QR code printed with Unicode half blocks (light on dark)."""
+    halves = {" ": (1, 1), "\u2580": (0, 1), "\u2584": (1, 0), "\u2588": (0, 0)}
+    rows = []
+    for line in lines:
+        pairs = [halves[char] for char in line]
+        rows += [tuple(top for top, _ in pairs), tuple(bottom for _, bottom in pairs)]
+    return rows
+
+
+def test_enrol_totp_prints_a_qr_code_of_the_address():
+    user = User.objects.create_user("reviewer", password=PASSWORD, is_staff=True)
+    out = io.StringIO()
+    call_command("enrol_totp", "reviewer", stdout=out)
+    lines = out.getvalue().splitlines()
+    device = TOTPDevice.objects.get(user=user)
+    assert lines[0] == "Scan this QR code with an authenticator app:"
+    assert lines[-2:] == ["or add this address to it:", device.config_url]
+    expected = [tuple(row) for row in segno.make(device.config_url).matrix_iter(border=4)]
+    printed = _blocks_to_matrix(lines[1:-2])
+    # An odd number of rows is printed with a light last half row.
+    assert printed[: len(expected)] == expected
+    assert printed[len(expected) :] in ([], [(1,) * len(expected[0])])
 
 
 def test_issue_recovery_codes_prints_them_once_and_replaces_earlier_ones(device):
