@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Recovery codes (`manage.py issue_recovery_codes USER`).
+    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -124,17 +126,34 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff need a second factor (TOTP) for the admin: `manage.py enrol_totp USER`.
+# Staff need a second factor for the admin: a TOTP app (`manage.py enrol_totp USER`)
+# or a recovery code (`manage.py issue_recovery_codes USER`), typed into the one login
+# form (forum_site.staff_login).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Forum site")
-# Lockout after repeated failed logins, per client address and per user.
+# django-otp's own throttle slows every further try on a device after a wrong code,
+# from wherever it comes: a stolen password would let anyone lock its owner out.
+# Wrong codes count in the lockout below instead, per user and address.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Lockout after repeated failed logins (a wrong password or a wrong code), for an hour:
+# - one user from one address after AXES_FAILURE_LIMIT failures: the same user
+#   elsewhere is not locked, so nobody can lock an organiser out by guessing;
+# - one address for everyone after AXES_ADDRESS_FAILURE_LIMIT failures, whichever
+#   user names they tried. Higher than the first, so one person's typos behind an
+#   office's shared address lock that person only (forum_site.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "forum_site.lockout.StaffLockoutHandler"
+# Axes keeps the failed form's fields with each attempt: never the password or the code.
+AXES_SENSITIVE_PARAMETERS = ["code"]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_CLIENT_IP_CALLABLE = "forum_site.net.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Axes would otherwise log user names and addresses, and keep a login history.
 AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "forum_site.lockout.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AUTH_PASSWORD_VALIDATORS = [

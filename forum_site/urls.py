@@ -9,11 +9,15 @@ from django_otp.admin import OTPAdminSite
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
 from forum_site.pagecache import public_page
+from forum_site.staff_login import StaffLoginForm
 from forum_site.views import healthz
 from registrations.sitemaps import DeclarationSitemap
 
-# Every staff user needs a second factor (TOTP) to reach the admin.
+# Every staff user needs a second factor (an authenticator app or a recovery code) to reach the admin.
 admin.site.__class__ = OTPAdminSite
+# One login form: user name, password and the code (forum_site.staff_login).
+admin.site.login_form = StaffLoginForm
+admin.site.login_template = "admin/staff_login.html"
 
 sitemaps = {"home": HomeSitemap, "events": EventSitemap, "declarations": DeclarationSitemap}
 

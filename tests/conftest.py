@@ -140,3 +140,12 @@ def verified_client(user):
 def admin_client(admin_user):
     """Overrides pytest-django's: the admin requires a verified second factor."""
     return verified_client(admin_user)
+
+
+def totp_code(device, *, steps_ahead=0):
+    """The code `device`'s authenticator app shows now; `steps_ahead=1` for the next
+    one, which the device also accepts (once a code is used, it is refused again)."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead)
+    return f"{code:0{device.digits}d}"

@@ -26,9 +26,9 @@ def declaration_confirm(*, signature, data=None):
 def declaration_correct(*, signature, data):
     """The signatory corrects their name, organisation or how they appear; a
     changed name waits for review again before it is listed."""
-    changed = {field: value for field, value in data.items() if getattr(signature, field) != value}
-    reset = ("name_accepted_at", "name_accepted_by") if {"name", "organisation"} & changed.keys() else ()
-    return person_correct(person=signature, data=changed, reset=reset)
+    return person_correct(
+        person=signature, data=data, review=("name", "organisation"), reset=("name_accepted_at", "name_accepted_by")
+    )
 
 
 @transaction.atomic

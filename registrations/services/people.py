@@ -118,13 +118,16 @@ def person_confirm(*, person, data=None):
 
 
 @transaction.atomic
-def person_correct(*, person, data, reset=()):
-    """The owner corrects their data on their status page. `reset` names the
-    fields that a change sends back to review (e.g. a listed name)."""
+def person_correct(*, person, data, review=(), reset=()):
+    """The owner corrects their data on their status page. A change to a
+    field in `review` clears the fields in `reset` (a listed name goes back to
+    review). Compared with the stored row, not the object passed in (a bound
+    form has already set its values on that)."""
     model = type(person)
     person = model.objects.select_for_update().get(pk=person.pk)
     changed = _apply(person, data)
     if changed:
+        reset = reset if set(review) & set(changed) else ()
         for field in reset:
             setattr(person, field, None)
         person.save(update_fields=[*changed, *reset])

@@ -1,3 +1,6 @@
+import io
+
+import segno
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -5,8 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 class Command(BaseCommand):
     help = (
-        "Enrol a TOTP second factor for a staff user (required for the admin). Prints the otpauth:// address "
-        "to add in an authenticator app; run it on the server, never paste its output anywhere."
+        "Enrol a TOTP second factor for a staff user (required for the admin). Prints a QR code to scan with an "
+        "authenticator app, and the otpauth:// address it holds; run it on the server, never paste its output "
+        "anywhere."
     )
 
     def add_arguments(self, parser):
@@ -24,5 +28,10 @@ class Command(BaseCommand):
             raise CommandError(f"{username!r} already has a TOTP device; use --replace to enrol a new one")
         devices.delete()
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        self.stdout.write("Add this to an authenticator app (or scan it as a QR code):")
+        # Unicode half blocks, light on dark (as terminals usually are); no colour codes.
+        qr = io.StringIO()
+        segno.make(device.config_url).terminal(out=qr, compact=True)
+        self.stdout.write("Scan this QR code with an authenticator app:")
+        self.stdout.write(qr.getvalue(), ending="")
+        self.stdout.write("or add this address to it:")
         self.stdout.write(device.config_url)
