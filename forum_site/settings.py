@@ -175,12 +175,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # trust those two headers from it, and nothing else. Off by default.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# With DEBUG off, HTTPS is the default: plain-http requests are redirected, browsers
+# are told to use HTTPS only for a year (subdomains too), and cookies travel only
+# over HTTPS. Each can be turned off by name (e.g. SECURE_SSL_REDIRECT=False for a
+# plain-http test behind nothing); with DEBUG on (`make run`) all are off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Preloading is the operator's decision: it binds the whole domain, subdomains
+# included, to HTTPS in browsers' built-in lists for months, and is slow to undo
+# (README, "Running in production"). Off unless set.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for HSTS preload, which stays the operator's decision (above).
+    "security.W021",
+]
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -231,8 +242,18 @@ PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1.0
 PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=1000)
 
 # --- Mail -------------------------------------------------------------------------
-# console:// in development; smtp+tls://user:password@host:587 in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# consolemail:// (the default with DEBUG on) prints mail; smtp+tls://user:password@host:587
+# in production. Mail holds names, addresses and private links: with DEBUG off it
+# must go to a mail server, never into a log or a file, so a server without
+# EMAIL_URL (or with a console or file backend) refuses to start. gunicorn runs no
+# system checks, hence here and not in a check.
+_email_url = env.str("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "")
+if not DEBUG and _email_url.split(":", 1)[0] in ("", "consolemail", "filemail"):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL to a mail server (e.g. smtp+tls://USER:PASSWORD@HOST:587, see .env.example): "
+        "with DEBUG off, mail is never printed to the log or written to files."
+    )
+EMAIL_CONFIG = environ.Env.email_url_config(_email_url)
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="forum@localhost")
@@ -262,7 +283,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Shown in the header and page titles; empty means the translated default.
 SITE_NAME = env.str("SITE_NAME", default="")
 # The public address, for links in mail (sent where there is no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required with DEBUG off: a guessed default would send every registrant a dead link.
+SITE_URL = (env.str("SITE_URL", default="") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the site's public address for links in mail, e.g. https://forum.example.org."
+    )
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {
