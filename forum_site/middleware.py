@@ -1,6 +1,28 @@
-"""Headers Django does not set itself, on every response (static files too)."""
+"""The project's middleware: compression that reads q-values, headers Django
+does not set itself (on every response, static files too), limits on what a
+request may carry."""
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.utils.cache import patch_vary_headers
+
+from forum_site.pagecache import accepts_gzip
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's, with its random padding against BREACH, but it honours
+    "gzip;q=0" (Django's looks for the word gzip only) and leaves alone what
+    the page cache answered, whose encoding is already chosen."""
+
+    def process_response(self, request, response):
+        if getattr(response, "page_cache_answer", False):
+            return response
+        if accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return super().process_response(request, response)
+        # Identity for this client; the Vary header is the same as for one that accepts gzip.
+        if (response.streaming or len(response.content) >= 200) and not response.has_header("Content-Encoding"):
+            patch_vary_headers(response, ("Accept-Encoding",))
+        return response
 
 
 def security_headers(get_response):

@@ -53,10 +53,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Compresses what the page cache did not (forms, private pages); Django's
     # adds random padding against BREACH on pages that carry a CSRF token.
-    "django.middleware.gzip.GZipMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Repeat public GETs are answered here, before the rest of the stack.
+    "forum_site.middleware.GZipMiddleware",
+    # Repeat public GETs are answered here, before the rest of the stack. Every
+    # middleware that sets a header comes after it, so a stored page keeps them
+    # all and a hit (here or in forum_site.wsgi) sends the same headers as a miss.
     "forum_site.pagecache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "forum_site.middleware.security_headers",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
