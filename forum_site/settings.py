@@ -207,6 +207,9 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 2 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The one other origin a page may show, in a frame, once a visitor asks for the video.
+YOUTUBE_EMBED_ORIGIN = "https://www.youtube-nocookie.com"
+
 # Content-Security-Policy (django-csp 4): our own scripts, styles, images,
 # fonts and forms only; no inline script or style; frames only from YouTube's
 # privacy-enhanced domain, for the video a visitor asks for.
@@ -221,17 +224,42 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
-        "frame-src": ["https://www.youtube-nocookie.com"],
+        "frame-src": [YOUTUBE_EMBED_ORIGIN],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "manifest-src": ["'self'"],
     }
 }
-# Sent with every response, static files included (forum_site.middleware).
-PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
-    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+# Sent with every response, static files included (forum_site.middleware). The
+# video a visitor asks for (from YouTube's privacy-enhanced domain) may go
+# fullscreen, picture-in-picture and play protected media; every other feature,
+# camera, microphone and location first, is denied to the page and to any frame.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f'{feature}=(self "{YOUTUBE_EMBED_ORIGIN}")'
+            for feature in ("encrypted-media", "fullscreen", "picture-in-picture")
+        ),
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "autoplay",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "publickey-credentials-get",
+                "screen-wake-lock",
+                "usb",
+                "xr-spatial-tracking",
+            )
+        ),
+    ]
 )
 
 # --- Page cache (forum_site.pagecache) ----------------------------------------------

@@ -330,3 +330,27 @@ def test_rate_limit_behind_the_proxy_counts_each_client(client, settings, world)
     second = client.post(url, {}, HTTP_X_FORWARDED_FOR="203.0.113.2")
     again = client.post(url, {}, HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.1")
     assert (first.status_code, second.status_code, again.status_code) == (200, 200, 429)
+
+
+def _permissions_policy(header):
+    """Permissions-Policy (a structured-field dictionary) as {feature: [origins]}."""
+    policy = {}
+    for member in header.split(","):
+        feature, _, allowlist = member.strip().partition("=")
+        assert allowlist[:1] + allowlist[-1:] == "()", member
+        policy[feature] = allowlist[1:-1].split()
+    return policy
+
+
+@pytest.mark.parametrize("path", ["/en/events/{slug}/", "/en/events/{slug}/media/"])
+def test_permissions_policy_lets_the_video_go_fullscreen_and_denies_the_rest(client, world, path):
+    response = client.get(path.format(slug=world["event"].slug))
+    policy = _permissions_policy(response["Permissions-Policy"])
+    youtube = ["self", '"https://www.youtube-nocookie.com"']
+    assert policy["fullscreen"] == youtube
+    assert policy["picture-in-picture"] == youtube
+    assert policy["encrypted-media"] == youtube
+    for feature in ("camera", "microphone", "geolocation", "display-capture", "payment", "usb", "autoplay"):
+        assert policy[feature] == [], feature
+    allowed = {feature for feature, origins in policy.items() if origins}
+    assert allowed == {"fullscreen", "picture-in-picture", "encrypted-media"}
