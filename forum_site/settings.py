@@ -203,6 +203,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The form pages' only cookie (csrftoken) and the language switcher's end with the
+# browser session, as the privacy notice and the footer say.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 # Staff sessions end with the browser and after two hours.
 SESSION_COOKIE_AGE = 2 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
