@@ -52,3 +52,27 @@ def limit_public_posts(get_response):
         return get_response(request)
 
     return middleware
+
+
+def reject_nul_bytes(get_response):
+    """Refuse with 400 a request whose path, query, form fields or cookies
+    hold a NUL character. No person types one, and PostgreSQL refuses it in
+    any text it is given, so a filter, a search or a session cookie carrying
+    one would otherwise end in a 500 (SQLite stores it silently)."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.views.defaults import bad_request
+
+    def holds_nul(query_dict):
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+    def middleware(request):
+        if (
+            "\x00" in request.path_info
+            or holds_nul(request.GET)
+            or (request.method == "POST" and holds_nul(request.POST))
+            or any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+        ):
+            return bad_request(request, SuspiciousOperation("NUL character in the request"))
+        return get_response(request)
+
+    return middleware

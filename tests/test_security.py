@@ -354,3 +354,34 @@ def test_permissions_policy_lets_the_video_go_fullscreen_and_denies_the_rest(cli
         assert policy[feature] == [], feature
     allowed = {feature for feature, origins in policy.items() if origins}
     assert allowed == {"fullscreen", "picture-in-picture", "encrypted-media"}
+
+
+NUL_QUERIES = [
+    ("admin:registrations_mediaregistration_changelist", "country=%00"),
+    ("admin:registrations_mediaregistration_changelist", "status=a%00b"),
+    ("admin:registrations_mediaregistration_changelist", "q=%00"),
+    ("admin:registrations_signature_changelist", "country=%00"),
+    ("admin:registrations_signature_changelist", "q=a%00"),
+    ("admin:events_event_changelist", "timezone=%00"),
+]
+
+
+@pytest.mark.parametrize(("changelist", "query"), NUL_QUERIES)
+def test_admin_filter_with_a_nul_byte_answers_400_not_500(world, changelist, query):
+    client = verified_client(User.objects.create_superuser("root", password="x" * 20))
+    client.raise_request_exception = False
+    response = client.get(f"{reverse(changelist)}?{query}")
+    assert response.status_code == 400
+    assert text(soup(response).h1) == "The request could not be read"
+    # The same list without the NUL byte answers.
+    assert client.get(f"{reverse(changelist)}?{query.replace('%00', '')}").status_code in (200, 302)
+
+
+def test_a_nul_byte_in_a_posted_field_or_a_cookie_answers_400(client, world):
+    slug = world["event"].slug
+    response = client.post(f"/en/events/{slug}/declaration/sign/", {"name": "a\x00b"})
+    assert response.status_code == 400
+    # A quoted cookie may spell a NUL as \000; the session is looked up by that key.
+    client.raise_request_exception = False
+    response = client.get(reverse("admin:index"), HTTP_COOKIE='sessionid="abcdefghijklmnop\\000"')
+    assert response.status_code == 400
