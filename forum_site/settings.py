@@ -184,6 +184,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 # over HTTPS. Each can be turned off by name (e.g. SECURE_SSL_REDIRECT=False for a
 # plain-http test behind nothing); with DEBUG on (`make run`) all are off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A monitor may ask the app itself, over plain http on the host: /healthz tells nothing else.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 # Preloading is the operator's decision: it binds the whole domain, subdomains

@@ -291,6 +291,19 @@ def test_https_protections_are_on_with_debug_off_and_off_by_name():
     assert _production_settings(DEBUG="True") == [False, 0, False, False, False, False, False]
 
 
+def test_plain_http_is_redirected_to_https_except_the_health_check(client, settings, world):
+    settings.SECURE_SSL_REDIRECT = True  # the default with DEBUG off (the test environment turns it off by name)
+    page = client.get(f"/en/events/{world['event'].slug}/")
+    assert page.status_code == 301
+    assert page["Location"] == f"https://testserver/en/events/{world['event'].slug}/"
+    assert client.get("/healthz").status_code == 200
+    # Over https (behind the proxy) the page itself answers, with HSTS.
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    page = client.get(f"/en/events/{world['event'].slug}/", HTTP_X_FORWARDED_PROTO="https")
+    assert page.status_code == 200
+    assert page["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
 def test_health_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
