@@ -7,7 +7,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Settings for the test suite (a real run reads them from the environment or .env).
-TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DEBUG=False ALLOWED_HOSTS=localhost,127.0.0.1,testserver
+# DEBUG is off as in production; the tests talk plain http to the test client and to
+# a loopback server, so the HTTPS redirect and Secure-only cookies are turned off by
+# name (HSTS stays on: it is sent only over https). Mail goes to Django's test outbox.
+TEST_ENV := SECRET_KEY=test-only-secret-key-not-for-production DEBUG=False ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	SITE_URL=http://testserver EMAIL_URL=memorymail:// SECURE_SSL_REDIRECT=False SECURE_COOKIES=False
 # What `make run` needs (requirements.txt), and what tests and lint add (requirements-dev.txt).
 INSTALLED_RUN := $(VENV)/.installed-run
 INSTALLED_DEV := $(VENV)/.installed-dev

@@ -28,10 +28,24 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Access log: no client address and no query string (private links carry their
-# token there); one JSON object per line like the application's own log.
+# token there); one JSON object per line like the application's own log. The
+# logger class escapes every value as JSON does, so a path holding a quote or an
+# encoded line break (%0A) stays inside its string, on its one line.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log
 access_log_format = (
     '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": %(B)s, "duration_ms": %(M)s}'
 )
+logger_class = "forum_site.logs.GunicornJsonLogger"
 errorlog = "-"
 loglevel = "info"
+
+# gunicorn 25.1+ opens a control socket for `gunicornc` (worker status, reload), by
+# default in $XDG_RUNTIME_DIR, which systemd does not set for a system service, else
+# in ~/.gunicorn/: under the unit's ProtectSystem=strict the home is read-only, so
+# it fails with a warning at every start, or, where the home is writable, leaves a
+# socket there. The site does not use it: off unless GUNICORN_CONTROL_SOCKET names
+# a path, e.g. /run/forum-site/gunicorn.ctl (the unit's RuntimeDirectory, writable
+# by the service user alone).
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]

@@ -92,6 +92,9 @@ def environment(database_url, smtp_port, static_root):
             "SECRET_KEY": SECRET,
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": database_url,
+            # Plain http on loopback, as a benchmark needs; mail settings the site requires.
+            "SECURE_SSL_REDIRECT": "False",
+            "SITE_URL": "http://127.0.0.1",
             "STATIC_ROOT": static_root,
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",

@@ -29,6 +29,9 @@ def setup_django(database_url, static_root):
             "SECRET_KEY": "scale-bench-" + "z" * 50,
             "ALLOWED_HOSTS": "testserver",
             "DATABASE_URL": database_url,
+            "SECURE_SSL_REDIRECT": "False",
+            "SITE_URL": "http://testserver",
+            "EMAIL_URL": "smtp://127.0.0.1:9",
             "STATIC_ROOT": static_root,
             "LOG_LEVEL": "WARNING",
         }
@@ -192,6 +195,9 @@ def main():
             "SECRET_KEY": "scale-bench-" + "z" * 50,
             "ALLOWED_HOSTS": "testserver",
             "LOG_LEVEL": "WARNING",
+            "SECURE_SSL_REDIRECT": "False",
+            "SITE_URL": "http://testserver",
+            "EMAIL_URL": "smtp://127.0.0.1:9",
         }
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -169,6 +169,10 @@ def main():
                 "SECRET_KEY": "surge-bench-" + "y" * 50,
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "DATABASE_URL": f"sqlite:///{tmp}/surge.sqlite3",
+                # Plain http on loopback, as a benchmark needs; mail settings the site requires.
+                "SECURE_SSL_REDIRECT": "False",
+                "SITE_URL": "http://127.0.0.1",
+                "EMAIL_URL": "smtp://127.0.0.1:9",
                 "STATIC_ROOT": str(tmp / "collected"),
                 "LOG_LEVEL": "WARNING",
                 "GUNICORN_ACCESS_LOG": "",

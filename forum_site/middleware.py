@@ -1,6 +1,28 @@
-"""Headers Django does not set itself, on every response (static files too)."""
+"""The project's middleware: compression that reads q-values, headers Django
+does not set itself (on every response, static files too), limits on what a
+request may carry."""
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.utils.cache import patch_vary_headers
+
+from forum_site.pagecache import accepts_gzip
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's, with its random padding against BREACH, but it honours
+    "gzip;q=0" (Django's looks for the word gzip only) and leaves alone what
+    the page cache answered, whose encoding is already chosen."""
+
+    def process_response(self, request, response):
+        if getattr(response, "page_cache_answer", False):
+            return response
+        if accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return super().process_response(request, response)
+        # Identity for this client; the Vary header is the same as for one that accepts gzip.
+        if (response.streaming or len(response.content) >= 200) and not response.has_header("Content-Encoding"):
+            patch_vary_headers(response, ("Accept-Encoding",))
+        return response
 
 
 def security_headers(get_response):
@@ -27,6 +49,30 @@ def limit_public_posts(get_response):
                 length = 0
             if length > settings.PUBLIC_POST_MAX_BYTES:
                 return bad_request(request, RequestDataTooBig())
+        return get_response(request)
+
+    return middleware
+
+
+def reject_nul_bytes(get_response):
+    """Refuse with 400 a request whose path, query, form fields or cookies
+    hold a NUL character. No person types one, and PostgreSQL refuses it in
+    any text it is given, so a filter, a search or a session cookie carrying
+    one would otherwise end in a 500 (SQLite stores it silently)."""
+    from django.core.exceptions import SuspiciousOperation
+    from django.views.defaults import bad_request
+
+    def holds_nul(query_dict):
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+    def middleware(request):
+        if (
+            "\x00" in request.path_info
+            or holds_nul(request.GET)
+            or (request.method == "POST" and holds_nul(request.POST))
+            or any("\x00" in key or "\x00" in value for key, value in request.COOKIES.items())
+        ):
+            return bad_request(request, SuspiciousOperation("NUL character in the request"))
         return get_response(request)
 
     return middleware

@@ -8,6 +8,11 @@ an ETag, 304 to a client that has it, and gzip to a client that accepts it.
 Anything with a cookie to set, a Vary on Cookie, or a session in the request
 is never stored or served from here.
 
+A stored entry is the response as the whole stack finished it, security
+headers included (SecurityMiddleware and the others run inside this one), so
+a hit, from here or from the WSGI wrapper, carries exactly the headers of the
+miss that filled it, for the same scheme.
+
 Every edit of public content bumps one version number in the database
 (`bump()`), which each process reads at most once a second
 (PAGE_CACHE_VERSION_SECONDS), so an edit shows everywhere within that; the
@@ -27,7 +32,34 @@ from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld+json", "image/svg+xml")
+# Representation metadata a 304 leaves out (RFC 9110, 15.4.5): the client keeps
+# these from the 200 it has. Every other header, security headers included, is sent.
+_NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-language", "content-disposition")
 _version = {"state": (None, 0.0)}
+
+
+def accepts_gzip(accept_encoding):
+    """Whether an Accept-Encoding header value accepts gzip, its q-values
+    read (RFC 9110, 12.5.3): "gzip;q=0" refuses it, "*" accepts it unless
+    gzip is listed on its own."""
+    gzip_q = star_q = None
+    for item in accept_encoding.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if coding in ("gzip", "x-gzip"):
+            gzip_q = q if gzip_q is None else max(gzip_q, q)
+        elif coding == "*":
+            star_q = q
+    if gzip_q is not None:
+        return gzip_q > 0
+    return star_q is not None and star_q > 0
 
 
 def public_page(view):
@@ -106,9 +138,7 @@ class _Entry:
                 [*common, ("Content-Encoding", "gzip"), ("Content-Length", str(len(packed)))],
                 packed,
             )
-        kept = [
-            (n, v) for n, v in common if n in ("Cache-Control", "ETag", "Vary", "Content-Security-Policy", "Expires")
-        ]
+        kept = [(n, v) for n, v in common if n.lower() not in _NOT_ON_304]
         self.not_modified = ("304 Not Modified", kept, b"")
 
     def answer(self, environ):
@@ -116,7 +146,7 @@ class _Entry:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and self.etag in [tag.strip() for tag in if_none_match.split(",")]:
             return self.not_modified
-        if self.gzipped is not None and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+        if self.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
             return self.gzipped
         return self.plain
 
@@ -180,12 +210,17 @@ def _response(answer):
     response = HttpResponseNotModified() if status.startswith("304") else HttpResponse(body, status=int(status[:3]))
     for name, value in headers:
         response[name] = value
+    # Final, as the WSGI wrapper sends it: the encoding is already chosen
+    # (forum_site.middleware.GZipMiddleware leaves it alone).
+    response.page_cache_answer = True
     return response
 
 
 class PageCacheMiddleware:
     """Inside Django: answers hits (for servers that bypass the WSGI wrapper,
-    and the test client) and stores what public views return."""
+    and the test client) and stores what public views return. It comes before
+    every middleware that sets headers (settings.MIDDLEWARE), so what it
+    stores is what a miss sends."""
 
     def __init__(self, get_response):
         self.get_response = get_response

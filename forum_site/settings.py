@@ -55,16 +55,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Compresses what the page cache did not (forms, private pages); Django's
     # adds random padding against BREACH on pages that carry a CSRF token.
-    "django.middleware.gzip.GZipMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Repeat public GETs are answered here, before the rest of the stack.
+    "forum_site.middleware.GZipMiddleware",
+    # Repeat public GETs are answered here, before the rest of the stack. Every
+    # middleware that sets a header comes after it, so a stored page keeps them
+    # all and a hit (here or in forum_site.wsgi) sends the same headers as a miss.
     "forum_site.pagecache.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "forum_site.middleware.security_headers",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "forum_site.middleware.limit_public_posts",
+    # After the size limit (it reads the form), before anything queries the database.
+    "forum_site.middleware.reject_nul_bytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -197,12 +201,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # trust those two headers from it, and nothing else. Off by default.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# With DEBUG off, HTTPS is the default: plain-http requests are redirected, browsers
+# are told to use HTTPS only for a year (subdomains too), and cookies travel only
+# over HTTPS. Each can be turned off by name (e.g. SECURE_SSL_REDIRECT=False for a
+# plain-http test behind nothing); with DEBUG on (`make run`) all are off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A monitor may ask the app itself, over plain http on the host: /healthz tells nothing else.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+# Preloading is the operator's decision: it binds the whole domain, subdomains
+# included, to HTTPS in browsers' built-in lists for months, and is slow to undo
+# (README, "Running in production"). Off unless set.
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for HSTS preload, which stays the operator's decision (above).
+    "security.W021",
+]
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -212,9 +229,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The form pages' only cookie (csrftoken) and the language switcher's end with the
+# browser session, as the privacy notice and the footer say.
+CSRF_COOKIE_AGE = None
+LANGUAGE_COOKIE_AGE = None
 # Staff sessions end with the browser and after two hours.
 SESSION_COOKIE_AGE = 2 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The one other origin a page may show, in a frame, once a visitor asks for the video.
+YOUTUBE_EMBED_ORIGIN = "https://www.youtube-nocookie.com"
 
 # Content-Security-Policy (django-csp 4): our own scripts, styles, images,
 # fonts and forms only; no inline script or style; frames only from YouTube's
@@ -230,17 +254,42 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
-        "frame-src": ["https://www.youtube-nocookie.com"],
+        "frame-src": [YOUTUBE_EMBED_ORIGIN],
         "frame-ancestors": ["'none'"],
         "base-uri": ["'none'"],
         "manifest-src": ["'self'"],
     }
 }
-# Sent with every response, static files included (forum_site.middleware).
-PERMISSIONS_POLICY = (
-    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
-    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
-    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+# Sent with every response, static files included (forum_site.middleware). The
+# video a visitor asks for (from YouTube's privacy-enhanced domain) may go
+# fullscreen, picture-in-picture and play protected media; every other feature,
+# camera, microphone and location first, is denied to the page and to any frame.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        *(
+            f'{feature}=(self "{YOUTUBE_EMBED_ORIGIN}")'
+            for feature in ("encrypted-media", "fullscreen", "picture-in-picture")
+        ),
+        *(
+            f"{feature}=()"
+            for feature in (
+                "accelerometer",
+                "autoplay",
+                "camera",
+                "display-capture",
+                "geolocation",
+                "gyroscope",
+                "magnetometer",
+                "microphone",
+                "midi",
+                "payment",
+                "publickey-credentials-get",
+                "screen-wake-lock",
+                "usb",
+                "xr-spatial-tracking",
+            )
+        ),
+    ]
 )
 
 # --- Page cache (forum_site.pagecache) ----------------------------------------------
@@ -253,8 +302,18 @@ PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1.0
 PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=1000)
 
 # --- Mail -------------------------------------------------------------------------
-# console:// in development; smtp+tls://user:password@host:587 in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# consolemail:// (the default with DEBUG on) prints mail; smtp+tls://user:password@host:587
+# in production. Mail holds names, addresses and private links: with DEBUG off it
+# must go to a mail server, never into a log or a file, so a server without
+# EMAIL_URL (or with a console or file backend) refuses to start. gunicorn runs no
+# system checks, hence here and not in a check.
+_email_url = env.str("EMAIL_URL", default="") or ("consolemail://" if DEBUG else "")
+if not DEBUG and _email_url.split(":", 1)[0] in ("", "consolemail", "filemail"):
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL to a mail server (e.g. smtp+tls://USER:PASSWORD@HOST:587, see .env.example): "
+        "with DEBUG off, mail is never printed to the log or written to files."
+    )
+EMAIL_CONFIG = environ.Env.email_url_config(_email_url)
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="forum@localhost")
@@ -318,7 +377,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Shown in the header and page titles; empty means the translated default.
 SITE_NAME = env.str("SITE_NAME", default="")
 # The public address, for links in mail (sent where there is no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Required with DEBUG off: a guessed default would send every registrant a dead link.
+SITE_URL = (env.str("SITE_URL", default="") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "Set SITE_URL to the site's public address for links in mail, e.g. https://forum.example.org."
+    )
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {

@@ -5,9 +5,12 @@ import gzip
 from datetime import timedelta
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
+from django.urls import path
 from django.utils import timezone
 
+from forum_site.pagecache import public_page
 from registrations import services
 from tests.factories import make_accreditation, make_declaration, make_event, make_session, make_signature
 from tests.html import soup, text
@@ -174,3 +177,126 @@ def test_pages_with_a_form_are_compressed_too(client, event):
     assert packed["Content-Encoding"] == "gzip"
     assert b"csrfmiddlewaretoken" in gzip.decompress(packed.content)
     assert len(packed.content) < len(plain.content) / 3
+
+
+# What SecurityMiddleware and forum_site.middleware add; a hit must send them as the miss did.
+SECURITY_HEADERS = (
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Cross-Origin-Resource-Policy",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "Permissions-Policy",
+)
+REQUESTS = {
+    "plain": {},
+    "gzip": {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"},
+    "head": {"REQUEST_METHOD": "HEAD"},
+    "https behind the proxy": {"HTTP_X_FORWARDED_PROTO": "https"},
+    "https behind the proxy, gzip": {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_ACCEPT_ENCODING": "gzip"},
+}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", REQUESTS)
+def test_a_wsgi_level_hit_sends_the_same_headers_as_the_miss(event, settings, monkeypatch, kind):
+    settings.BEHIND_PROXY = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = REQUESTS[kind]
+    path = f"/en/events/{event.slug}/"
+    miss_status, miss, _body = _wsgi_get(path, **request)
+
+    from forum_site.wsgi import application
+
+    def django_must_not_run(environ, start_response):
+        raise AssertionError("a repeat must be answered before Django")
+
+    monkeypatch.setattr(application, "application", django_must_not_run)
+    hit_status, hit, body = _wsgi_get(path, **request)
+    assert (miss_status, hit_status) == ("200 OK", "200 OK")
+    assert hit == miss
+    assert hit["X-Content-Type-Options"] == "nosniff"
+    assert hit["Referrer-Policy"] == "same-origin"
+    assert hit["Cross-Origin-Opener-Policy"] == "same-origin"
+    if "HTTP_X_FORWARDED_PROTO" in request:
+        assert hit["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    else:
+        assert "Strict-Transport-Security" not in hit  # never over plain http
+    if kind == "head":
+        assert body == b""
+
+    status, revalidated, body = _wsgi_get(path, HTTP_IF_NONE_MATCH=hit["ETag"], **request)
+    assert (status, body) == ("304 Not Modified", b"")
+    # A 304 carries what a 200 would for caching, and the same security headers.
+    for name in ("ETag", "Cache-Control", "Vary", *SECURITY_HEADERS):
+        assert revalidated.get(name) == hit.get(name), name
+    assert "Content-Length" not in revalidated
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "accepted"),
+    [
+        ("gzip", True),
+        ("GZip, deflate, br", True),
+        ("gzip;q=0.5", True),
+        ("*", True),
+        ("br, *;q=0.1", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000, br", False),
+        ("*, gzip;q=0", False),
+        ("*;q=0", False),
+        ("identity", False),
+        ("br", False),
+        ("", False),
+    ],
+)
+def test_accepts_gzip_reads_q_values(accept_encoding, accepted):
+    from forum_site.pagecache import accepts_gzip
+
+    assert accepts_gzip(accept_encoding) is accepted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gzip_refused_with_q_0_gets_identity_from_the_page_cache(event, client):
+    path = f"/en/events/{event.slug}/"
+    _status, _headers, plain = _wsgi_get(path)
+    # The WSGI wrapper's hit, then the middleware's (the test client bypasses the wrapper).
+    status, headers, body = _wsgi_get(path, HTTP_ACCEPT_ENCODING="gzip;q=0, br")
+    assert status == "200 OK"
+    assert "Content-Encoding" not in headers
+    assert body == plain
+    response = client.get(path, HTTP_ACCEPT_ENCODING="gzip;q=0", HTTP_HOST="127.0.0.1")
+    assert "Content-Encoding" not in response
+    assert response.content == plain
+
+
+def test_gzip_refused_with_q_0_gets_identity_from_a_form_page(client, event):
+    url = f"/en/events/{event.slug}/media/"
+    refused = client.get(url, HTTP_ACCEPT_ENCODING="gzip;q=0")
+    assert "Content-Encoding" not in refused
+    assert b"csrfmiddlewaretoken" in refused.content
+    assert "Accept-Encoding" in refused["Vary"]
+    accepted = client.get(url, HTTP_ACCEPT_ENCODING="gzip;q=0.8")
+    assert accepted["Content-Encoding"] == "gzip"
+    assert b"csrfmiddlewaretoken" in gzip.decompress(accepted.content)
+
+
+@public_page
+def _small_page(request):
+    return HttpResponse("A public page of 300 bytes. ".ljust(300, "x"), content_type="text/plain")
+
+
+urlpatterns = [path("small/", _small_page)]
+
+
+@pytest.mark.urls("tests.test_pagecache")
+@pytest.mark.django_db(transaction=True)
+def test_a_small_public_page_is_answered_alike_by_miss_and_hit():
+    """The page cache keeps pages under 512 bytes plain; GZipMiddleware must
+    not compress the miss that a WSGI-level hit then answers plain."""
+    miss = _wsgi_get("/small/", HTTP_ACCEPT_ENCODING="gzip")
+    hit = _wsgi_get("/small/", HTTP_ACCEPT_ENCODING="gzip")
+    assert hit == miss
+    assert "Content-Encoding" not in hit[1]

@@ -38,6 +38,21 @@ def test_visitor_switches_to_russian_sees_local_time_and_loads_the_video(site_ur
     page.get_by_role("button", name="Воспроизвести видео на этой странице").click()
     frame = page.locator(".video-slot iframe")
     assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/abcDEF12345?autoplay=1"
+    # The video may go fullscreen and picture-in-picture: the frame asks, and the
+    # page's Permissions-Policy grants it to that origin (Chromium's own reading).
+    assert frame.get_attribute("allowfullscreen") is not None
+    allows = frame.evaluate(
+        "f => Object.fromEntries(['fullscreen', 'picture-in-picture', 'encrypted-media', 'camera', 'microphone',"
+        " 'geolocation'].map(name => [name, f.featurePolicy.allowsFeature(name)]))"
+    )
+    assert allows == {
+        "fullscreen": True,
+        "picture-in-picture": True,
+        "encrypted-media": True,
+        "camera": False,
+        "microphone": False,
+        "geolocation": False,
+    }
     assert any(urlsplit(url).netloc == "www.youtube-nocookie.com" for url in page.requests)
 
 
