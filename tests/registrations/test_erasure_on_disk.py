@@ -90,7 +90,13 @@ def test_a_replaced_submission_leaves_no_byte_of_the_earlier_data(settings):
     first = _unique()
     services.declaration_submit(
         declaration=declaration,
-        data={"name": first["name"], "email": first["email"], "country": "BY", "organisation": "", "visibility": "full"},
+        data={
+            "name": first["name"],
+            "email": first["email"],
+            "country": "BY",
+            "organisation": "",
+            "visibility": "full",
+        },
         language="en",
     )
     services.declaration_submit(
