@@ -71,3 +71,21 @@ def page_for(site_url, chromium_path):
     browser = _Browser(chromium_path)
     yield browser.new_page
     browser.close()
+
+
+def db_read(function):
+    """Run a database read from a browser test: Playwright's event loop runs in
+    the test's thread, where Django refuses synchronous queries, so read in
+    another thread (the live server has committed what it wrote)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def read():
+        try:
+            return function()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(read).result()

@@ -1,7 +1,11 @@
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 
+from registrations.models import MediaRegistration
+from tests.browser.conftest import db_read
 from tests.factories import make_accreditation
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,3 +41,19 @@ def test_journalist_registers_in_russian_from_the_event_page(site_url, page_for,
     page.wait_for_url(f"{site_url}/ru/events/new-belarus-against-torture/media/check-your-mail/")
     assert page.locator("h1").inner_text() == "Проверьте почту"
     assert all(url.startswith(site_url) for url in page.requests)
+
+    # The mail repeats nothing she typed; its link opens a page that shows exactly
+    # what will be confirmed, where she corrects the outlet before confirming.
+    (message,) = mail.outbox
+    assert "Алеся" not in message.body
+    path = re.search(r"https?://[^/\s]+(/ru/media/confirm/\?t=\S+)", message.body).group(1)
+    page.goto(f"{site_url}{path}")
+    details = page.locator(".confirm-details").inner_text()
+    assert "Алеся Карповіч" in details
+    assert "Радыё Свабода" in details
+    page.locator("details summary").click()
+    page.get_by_label("Название СМИ").fill("Радыё Свабода, Вільня")
+    page.get_by_role("button", name="Подтвердить регистрацию").click()
+    assert page.locator("h1").inner_text() == "Регистрация подтверждена"
+    registration = db_read(MediaRegistration.objects.get)
+    assert (registration.status, registration.outlet) == ("pending", "Радыё Свабода, Вільня")
