@@ -9,9 +9,11 @@ operators rotate: a new key would make every stored digest unmatchable."""
 import contextlib
 import hashlib
 import hmac
+import secrets
 import unicodedata
 from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 
 
@@ -41,12 +43,10 @@ def normalise_email(value):
 def _key():
     if settings.EMAIL_DIGEST_KEY:
         return settings.EMAIL_DIGEST_KEY.encode()
-    import secrets
-
-    from .models import DigestKey
-
+    # By name, not by import: the models compute digests with this module.
+    digest_key = apps.get_model("registrations", "DigestKey")
     # Made by the migration; made here only where a test run emptied the table.
-    row, _created = DigestKey.objects.get_or_create(pk=1, defaults={"key": secrets.token_hex(32)})
+    row, _created = digest_key.objects.get_or_create(pk=1, defaults={"key": secrets.token_hex(32)})
     return bytes.fromhex(row.key)
 
 
