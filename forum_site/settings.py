@@ -383,6 +383,9 @@ if not SITE_URL:
     raise ImproperlyConfigured(
         "Set SITE_URL to the site's public address for links in mail, e.g. https://forum.example.org."
     )
+# Mail links carry private tokens: over plain http only where https is turned off by name.
+if SECURE_SSL_REDIRECT and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (or set SECURE_SSL_REDIRECT=False by name).")
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {

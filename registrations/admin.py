@@ -357,6 +357,20 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ("resend",)
 
+    # Staff see mail to people who confirmed, never the confirmation requests:
+    # those concern data nobody confirmed, and would tell that an address was
+    # submitted again (a person whose request failed simply submits again).
+    _REQUESTS = [model.mail_kinds["confirm"] for model in (MediaRegistration, Signature)]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(kind__in=self._REQUESTS)
+            .exclude(registration__status=MediaRegistration.UNCONFIRMED)
+            .exclude(signature__status=Signature.UNCONFIRMED)
+        )
+
     def has_add_permission(self, request):
         return False
 

@@ -176,7 +176,10 @@ class SignatureForm(PersonForm, forms.ModelForm):
 
 class CorrectionForm(VisibleTextForm, forms.ModelForm):
     """What a person may correct on their confirm page (before confirming) or
-    their status page (after); each feature names the fields."""
+    their status page (after): every field they typed but their address (a new
+    address is a new submission); each feature names the fields."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,7 +192,7 @@ class CorrectionForm(VisibleTextForm, forms.ModelForm):
 class SignatureCorrectionForm(CorrectionForm):
     class Meta:
         model = Signature
-        fields = ["name", "organisation", "visibility"]
+        fields = ["name", "country", "organisation", "visibility"]
         labels = SignatureForm.Meta.labels
         help_texts = {"organisation": SignatureForm.Meta.help_texts["organisation"]}
         widgets = {"visibility": forms.RadioSelect}
@@ -201,11 +204,16 @@ class SignatureCorrectionForm(CorrectionForm):
 
 
 class MediaCorrectionForm(CorrectionForm):
+    languages = MediaRegistrationForm.base_fields["languages"]
+
     class Meta:
         model = MediaRegistration
-        fields = ["name", "outlet", "role", "phone", "work_url"]
+        fields = ["name", "outlet", "role", "country", "phone", "work_url", "languages", "interview_request"]
         labels = MediaRegistrationForm.Meta.labels
-        widgets = {"work_url": forms.URLInput(attrs={"placeholder": "https://"})}
+        widgets = {
+            "work_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "interview_request": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,7 +25,7 @@ def access_text(accreditation):
 def build_message(mail):
     person = mail.recipient
     event = person.event
-    language = person.mail_language
+    language = mail.language or person.mail_language
     with translation.override(language):
         approved = mail.kind == OutgoingMail.Kind.APPROVED
         accreditation = accreditation_of(event) if approved else None

@@ -23,6 +23,9 @@ def has_invisible_characters(value, *, allow=""):
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allow for ch in value)
 
 
+_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
 def normalise_email(value):
     """The mailbox an address names: Unicode-normalised, without invisible
     characters, a quoted local part's quotes or a `+tag`, the domain in
@@ -33,10 +36,14 @@ def normalise_email(value):
     local, _at, domain = value.rpartition("@")
     if len(local) >= 2 and local.startswith('"') and local.endswith('"'):
         local = local[1:-1]
-    local = local.split("+", 1)[0]
+    local = local.split("+", 1)[0].casefold()
     with contextlib.suppress(UnicodeError):
         domain = domain.casefold().encode("idna").decode("ascii")
-    return f"{local.casefold()}@{domain.casefold()}"
+    domain = domain.casefold()
+    if domain in _DOTLESS:
+        # Gmail ignores dots in the name and answers for both domains.
+        local, domain = local.replace(".", ""), _DOTLESS[domain]
+    return f"{local}@{domain}"
 
 
 @lru_cache(maxsize=1)

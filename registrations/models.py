@@ -413,6 +413,10 @@ class OutgoingMail(models.Model):
         Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The language the mail is written in, where it is not the person's own:
+    # a confirmation request is written in the language of the submission that
+    # asked for it, so a known address gets exactly what a new one would.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
@@ -440,17 +444,17 @@ class OutgoingMail(models.Model):
         return self.registration or self.signature
 
 
-class MailboxAllowance(models.Model):
-    """How many mails the public forms sent one mailbox in its current
-    24-hour window, keyed by the mailbox's digest (never the address)."""
+class MailboxSend(models.Model):
+    """One mail the public forms sent a mailbox, named by the mailbox's digest
+    (never the address): the last 24 hours of these are its allowance."""
 
-    digest = models.CharField(max_length=64, unique=True)
-    window_start = models.DateTimeField(default=timezone.now)
-    count = models.PositiveSmallIntegerField(default=0)
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("mailbox allowance")
-        verbose_name_plural = _("mailbox allowances")
+        verbose_name = _("mail to a mailbox")
+        verbose_name_plural = _("mails to mailboxes")
+        indexes = [models.Index(fields=["digest", "sent_at"], name="mailbox_send_digest_at")]
 
     def __str__(self):
         return str(self.pk)

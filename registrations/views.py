@@ -56,6 +56,8 @@ def _confirm(request, *, model, correction_form, confirm, status):
     form = correction_form(request.POST if corrected else None, instance=person)
     if request.method == "POST" and (not corrected or form.is_valid()):
         person = confirm(person, form.cleaned_data if corrected else None)
+        if person is None:  # a newer submission replaced the data this link showed
+            return _invalid_link(request)
         return render(request, model.template("confirm_done.html"), {"person": person, "event": person.event})
     context = {"person": person, "event": person.event, "token": token, "form": form}
     return render(request, model.template("confirm.html"), context)
@@ -74,8 +76,9 @@ def _status(request, *, model, correction_form, correct, may_correct=lambda pers
         data = request.POST if request.method == "POST" and "correct" in request.POST else None
         form = correction_form(data, instance=person)
         if data is not None and form.is_valid():
-            person, saved = correct(person, form.cleaned_data), True
-            form = correction_form(instance=person)
+            corrected = correct(person, form.cleaned_data)
+            person, saved = corrected or model.objects.get(pk=person.pk), corrected is not None
+            form = correction_form(instance=person) if may_correct(person) else None
     context = {
         "person": person,
         "event": person.event,

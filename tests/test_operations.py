@@ -76,3 +76,16 @@ def test_log_lines_are_one_json_object_each():
     assert "\n" not in line
     entry = json.loads(line)
     assert (entry["level"], entry["logger"], entry["message"]) == ("INFO", "registrations.services", "mail 7 sent")
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(rf, settings):
+    from forum_site.net import client_address
+
+    settings.BEHIND_PROXY = False
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::99")
+    elsewhere = rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert client_address(one) == client_address(other) == "2001:db8:1:2::/64"
+    assert client_address(elsewhere) == "2001:db8:1:3::/64"
+    assert client_address(rf.get("/", REMOTE_ADDR="203.0.113.7")) == "203.0.113.7"
+    assert client_address(rf.get("/", REMOTE_ADDR="::ffff:203.0.113.7")) == "203.0.113.7"

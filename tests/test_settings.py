@@ -80,3 +80,16 @@ def test_settings_print_mail_and_default_the_site_url_only_with_debug_on():
         check=True,
     )
     assert result.stdout.split() == ["django.core.mail.backends.console.EmailBackend", "http://127.0.0.1:8000"]
+
+
+@pytest.mark.parametrize(("redirect", "refused"), [("True", True), ("False", False)])
+def test_settings_refuse_a_plain_http_site_url_unless_https_is_turned_off_by_name(redirect, refused):
+    env = {
+        **REQUIRED,
+        "EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587",
+        "SITE_URL": "http://forum.example.org",
+        "SECURE_SSL_REDIRECT": redirect,
+    }
+    result = _settings_in_subprocess(env)
+    assert (result.returncode != 0) == refused
+    assert ("SITE_URL must start with https://" in result.stderr) == refused

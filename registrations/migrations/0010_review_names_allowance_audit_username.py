@@ -30,17 +30,22 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='MailboxAllowance',
+            name='MailboxSend',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('window_start', models.DateTimeField(default=django.utils.timezone.now)),
-                ('count', models.PositiveSmallIntegerField(default=0)),
+                ('digest', models.CharField(max_length=64)),
+                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'mailbox allowance',
-                'verbose_name_plural': 'mailbox allowances',
+                'verbose_name': 'mail to a mailbox',
+                'verbose_name_plural': 'mails to mailboxes',
+                'indexes': [models.Index(fields=['digest', 'sent_at'], name='mailbox_send_digest_at')],
             },
+        ),
+        migrations.AddField(
+            model_name='outgoingmail',
+            name='language',
+            field=models.CharField(blank=True, choices=[('en', 'English'), ('ru', 'Russian'), ('be', 'Belarusian')], max_length=8, verbose_name='language'),
         ),
         migrations.AddField(
             model_name='auditentry',

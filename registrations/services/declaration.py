@@ -24,20 +24,33 @@ def declaration_confirm(*, signature, data=None):
 
 
 def declaration_correct(*, signature, data):
-    """The signatory corrects their name, organisation or how they appear; a
-    changed name waits for review again before it is listed."""
+    """The signatory corrects their name, organisation or how they appear. A
+    new name or organisation, or showing more than the organisers accepted
+    (initials or the full name), waits for review again before it is listed."""
     return person_correct(
-        person=signature, data=data, review=("name", "organisation"), reset=("name_accepted_at", "name_accepted_by")
+        person=signature, data=data, needs_review=_needs_review, reset=("name_accepted_at", "name_accepted_by")
     )
+
+
+_SHOWN = {Signature.Visibility.HIDDEN: 0, Signature.Visibility.INITIALS: 1, Signature.Visibility.FULL_NAME: 2}
+
+
+def _needs_review(signature, data):
+    if any(
+        data.get(field, getattr(signature, field)) != getattr(signature, field) for field in ("name", "organisation")
+    ):
+        return True
+    return _SHOWN[data.get("visibility", signature.visibility)] > _SHOWN[signature.visibility]
 
 
 @transaction.atomic
 def signature_names_accept(*, signatures, by):
     """Organisers accept names for the public list, in bulk, recording who
     and when. Returns how many were accepted."""
-    accepted = Signature.objects.filter(pk__in=[s.pk for s in signatures], name_accepted_at__isnull=True).update(
-        name_accepted_at=timezone.now(), name_accepted_by=by
-    )
+    # Only names there are to see: a signature that shows no name is not "accepted"
+    # (if its owner later chooses to appear, the name waits for review).
+    awaiting = Signature.objects.filter(pk__in=[s.pk for s in signatures]).awaiting_name_review()
+    accepted = awaiting.update(name_accepted_at=timezone.now(), name_accepted_by=by)
     if accepted:
         pagecache.bump()
     logger.info("%s signature names accepted by user %s", accepted, by.pk)

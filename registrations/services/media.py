@@ -33,10 +33,10 @@ def media_confirm(*, registration, data=None):
 
 
 def media_correct(*, registration, data):
-    """The journalist corrects their details while the registration awaits review."""
-    if registration.status != Status.PENDING:
-        raise DecisionError("only a registration awaiting review can be corrected")
-    return person_correct(person=registration, data=data)
+    """The journalist corrects their details while the registration awaits
+    review (checked on the locked row: a decision may have come meanwhile).
+    Returns the row, or None when it is no longer awaiting review."""
+    return person_correct(person=registration, data=data, allowed=lambda row: row.status == Status.PENDING)
 
 
 def media_withdraw(*, registration):

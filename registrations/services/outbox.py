@@ -30,11 +30,12 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
-def mail_enqueue(*, recipient, kind):
+def mail_enqueue(*, recipient, kind, language=""):
     """Write the mail for a person (a registration or a signature) to the
     outbox and queue its delivery, in the caller's transaction: the change and
-    its mail are committed together or not at all."""
-    mail = OutgoingMail.objects.create(**{recipient.outbox_field: recipient}, kind=kind)
+    its mail are committed together or not at all. `language`: where the mail
+    is not to be written in the person's own."""
+    mail = OutgoingMail.objects.create(**{recipient.outbox_field: recipient}, kind=kind, language=language)
     deliver_mail.enqueue(mail.pk)
     return mail
 

@@ -13,14 +13,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from forum_site import pagecache
 
 from ..mailbox import email_digest
-from ..models import MailboxAllowance, OutgoingMail, new_link_key
+from ..models import MailboxSend, OutgoingMail, new_link_key
 from .erasure import erased_bytes_flush
 from .outbox import mail_enqueue
 
@@ -29,23 +28,25 @@ logger = logging.getLogger(__name__)
 _DAY = timedelta(hours=24)
 
 
+def _mailbox_lock(digest):
+    """Serialise the allowance of one mailbox: SQLite's writers already take
+    turns (IMMEDIATE transactions); PostgreSQL takes a transaction-scoped
+    advisory lock on the digest, so two submissions cannot both see room."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [digest])
+
+
 def mailbox_allowance_take(*, digest, now=None):
     """Count one mail to a mailbox; False, counting nothing, when it already
-    had MAILBOX_MAILS_PER_DAY in its current 24 hours. Each step is one
-    conditional UPDATE (or the INSERT that the unique digest decides), so
-    concurrent submissions cannot overrun the allowance."""
+    had MAILBOX_MAILS_PER_DAY in the 24 hours before `now` (a sliding window:
+    never more than that in any 24 hours). Call it inside the transaction
+    that sends the mail."""
     now = now or timezone.now()
-    limit = settings.MAILBOX_MAILS_PER_DAY
-    rows = MailboxAllowance.objects.filter(digest=digest)
-    if rows.filter(window_start__gt=now - _DAY, count__lt=limit).update(count=F("count") + 1):
-        return True
-    if rows.filter(window_start__lte=now - _DAY).update(window_start=now, count=1):
-        return True
-    try:
-        with transaction.atomic():
-            MailboxAllowance.objects.create(digest=digest, window_start=now, count=1)
-    except IntegrityError:
-        return False  # the row exists and its window is full
+    _mailbox_lock(digest)
+    if MailboxSend.objects.filter(digest=digest, sent_at__gt=now - _DAY).count() >= settings.MAILBOX_MAILS_PER_DAY:
+        return False
+    MailboxSend.objects.create(digest=digest, sent_at=now)
     return True
 
 
@@ -84,7 +85,8 @@ def person_submit(*, model, parent, data, language):
             setattr(person, field, value)
         person.link_key = new_link_key()
         person.save()
-    mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"])
+    # In the submission's language, whatever a confirmed row holds.
+    mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language)
     logger.info("%s %s %s, confirmation queued", model.feature, person.pk, "created" if created else "submitted again")
     return person
 
@@ -101,9 +103,13 @@ def _apply(person, data):
 def person_confirm(*, person, data=None):
     """Double opt-in: the owner pressed the button from the mail link, after
     correcting, if they wished, what the confirm page showed (`data`).
-    Confirming twice changes nothing and mails nothing."""
+    The row is taken with the link key the link was read with: a submission
+    that replaced the data in between made that link useless, and nothing is
+    confirmed (returns None). Confirming twice changes nothing and mails nothing."""
     model = type(person)
-    person = model.objects.select_for_update().get(pk=person.pk)
+    person = model.objects.select_for_update().filter(pk=person.pk, link_key=person.link_key).first()
+    if person is None:
+        return None
     if person.is_confirmed:
         return person
     changed = _apply(person, data)
@@ -118,16 +124,20 @@ def person_confirm(*, person, data=None):
 
 
 @transaction.atomic
-def person_correct(*, person, data, review=(), reset=()):
-    """The owner corrects their data on their status page. A change to a
-    field in `review` clears the fields in `reset` (a listed name goes back to
-    review). Compared with the stored row, not the object passed in (a bound
-    form has already set its values on that)."""
+def person_correct(*, person, data, needs_review=lambda row, data: False, reset=(), allowed=lambda row: True):
+    """The owner corrects their data on their status page, while `allowed`
+    holds for the stored row (checked under its lock). Where `needs_review`
+    says the change needs it, the fields in `reset` are cleared (a listed name
+    goes back to review).
+    Compared with the stored row, not the object passed in (a bound form has
+    already set its values on that). Returns the row, or None if not allowed."""
     model = type(person)
     person = model.objects.select_for_update().get(pk=person.pk)
+    if not allowed(person):
+        return None
+    reset = reset if needs_review(person, data) else ()
     changed = _apply(person, data)
     if changed:
-        reset = reset if set(review) & set(changed) else ()
         for field in reset:
             setattr(person, field, None)
         person.save(update_fields=[*changed, *reset])

@@ -14,7 +14,7 @@ from forum_site import pagecache
 from ..models import (
     AuditEntry,
     Declaration,
-    MailboxAllowance,
+    MailboxSend,
     MediaAccreditation,
     MediaRegistration,
     OutgoingMail,
@@ -39,7 +39,7 @@ def unconfirmed_purge(*, now=None):
     for model in PEOPLE:
         _, per_model = model.objects.filter(status=model.UNCONFIRMED, submitted_at__lt=cutoff).delete()
         counts[model._meta.label] = per_model.get(model._meta.label, 0)
-    MailboxAllowance.objects.filter(window_start__lt=now - timedelta(hours=24)).delete()
+    MailboxSend.objects.filter(sent_at__lt=now - timedelta(hours=24)).delete()
     if any(counts.values()):
         erased_bytes_flush(models=PEOPLE)
     logger.info("unconfirmed rows erased: %s", counts)
@@ -97,7 +97,7 @@ def personal_data_purge(*, now=None):
     results = {event.slug: event_personal_data_purge(event=event) for event in due}
     if results:
         pagecache.bump()
-        erased_bytes_flush(models=[*PEOPLE, OutgoingMail, AuditEntry], rewrite=True)
+        erased_bytes_flush(models=[*PEOPLE, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     return results

@@ -296,7 +296,7 @@ def test_a_corrected_name_waits_for_review_again(client):
     signature.refresh_from_db()
     assert (signature.name, signature.name_accepted_at) == ("Second Name", None)
     assert soup(client.get("/en/events/again/declaration/")).select(".signatory") == []
-    # Changing only how it appears keeps the accepted name.
+    # Showing less than was accepted keeps the acceptance.
     signature = make_signature(declaration, name="Third Name")
     services.declaration_correct(signature=signature, data={"name": "Third Name", "visibility": "initials"})
     signature.refresh_from_db()
@@ -314,11 +314,16 @@ def test_the_status_page_corrects_a_signature(client, mail_server):
     response = client.post(
         form["action"],
         {"t": form.select_one("input[name=t]")["value"], "correct": "1", "name": "New Name", "organisation": "",
-         "visibility": "initials"},
+         "country": "LT", "visibility": "initials"},
     )  # fmt: skip
     assert text(soup(response).select_one(".alert-success")) == "Your corrections are saved."
     signature.refresh_from_db()
-    assert (signature.name, signature.organisation, signature.visibility) == ("New Name", "", "initials")
+    assert (signature.name, signature.organisation, signature.visibility, signature.country) == (
+        "New Name",
+        "",
+        "initials",
+        "LT",
+    )
 
 
 # --- staff see only confirmed people; exports are safe ---------------------------------
@@ -413,3 +418,104 @@ def test_the_audit_keeps_who_acted_after_the_account_is_deleted(admin_client):
     staff.delete()
     entry = AuditEntry.objects.get()
     assert (entry.user, entry.username) == (None, "gone")
+
+
+# --- found by a review as an attacker would try it ---------------------------------------
+
+
+def test_showing_more_of_an_accepted_signature_sends_it_back_to_review(client):
+    declaration = make_declaration(make_event(slug="more"))
+    signature = make_signature(declaration, name="Abusive Words", organisation="Abusive Org", visibility="initials")
+    services.declaration_correct(signature=signature, data={"visibility": "full"})
+    signature.refresh_from_db()
+    assert (signature.visibility, signature.name_accepted_at) == ("full", None)
+    assert soup(client.get("/en/events/more/declaration/")).select(".signatory") == []
+
+
+def test_accepting_names_in_bulk_accepts_only_names_there_are_to_see(admin_user):
+    declaration = make_declaration(make_event())
+    shown = make_signature(declaration, name="Shown Name", name_accepted_at=None)
+    unseen = make_signature(declaration, name="Unseen Name", visibility="hidden", name_accepted_at=None)
+    assert services.signature_names_accept(signatures=[shown, unseen], by=admin_user) == 1
+    unseen.refresh_from_db()
+    assert unseen.name_accepted_at is None
+    # Choosing to appear later: the name waits for review.
+    services.declaration_correct(signature=unseen, data={"visibility": "full"})
+    assert Signature.objects.awaiting_name_review().get() == unseen
+
+
+def test_the_confirm_page_shows_every_field_a_resubmission_can_set(client, mail_server):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(event)
+    flow = _media(event)
+    client.post(flow["form"], flow["victim"])
+    sneaky = {**flow["victim"], "country": "BY", "languages": ["ru"], "interview_request": "Call my handler"}
+    client.post(flow["form"], sneaky)
+    page = soup(client.get(link_in(mail_server.messages[-1], flow["confirm"])))
+    details = text(page.select_one(".confirm-details"))
+    assert "Belarus" in details
+    assert "Russian" in details
+    assert "Call my handler" in details
+    form = page.select_one("form.confirm-form")
+    assert {"country", "languages", "interview_request"} <= {field["name"] for field in form.select("[name]")}
+
+
+def test_a_known_address_gets_the_mail_in_the_language_it_was_submitted_in(client, flow, mail_server):
+    client.post(flow["form"].replace("/en/", "/be/"), {**flow["victim"], "mail_language": "be"})
+    client.post(
+        flow["confirm"],
+        {"t": link_in(mail_server.messages[-1], flow["confirm"].replace("/en/", "/be/")).split("t=")[1]},
+    )
+    other = {**flow["victim"], "email": "someone.new@example.org"}
+    client.post(flow["form"], flow["victim"])  # known, confirmed in Belarusian; submitted in English
+    known = mail_server.messages[-1]
+    client.post(flow["form"], other)
+    new = mail_server.messages[-1]
+    assert subject(known) == subject(new)
+    assert _without_links(known) == _without_links(new)
+    assert flow["confirm"] in known.get_body(("plain",)).get_content()
+
+
+def test_a_link_read_before_a_resubmission_confirms_nothing():
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    declaration = make_declaration(event)
+    data = {"name": "Owner", "email": VICTIM, "country": "BY", "organisation": "", "visibility": "hidden"}
+    owner = services.declaration_submit(declaration=declaration, data=data, language="en")
+    services.declaration_submit(
+        declaration=declaration, data={**data, "name": "Adversary", "visibility": "full"}, language="en"
+    )
+    assert services.declaration_confirm(signature=owner) is None  # read with the old key
+    assert Signature.objects.get().status == "unconfirmed"
+
+
+def test_the_allowance_is_a_sliding_24_hours():
+    digest = email_digest(VICTIM)
+    t0 = timezone.now()
+    take = services.people.mailbox_allowance_take
+    almost = t0 + timedelta(hours=23, minutes=59)
+    assert [take(digest=digest, now=t0), take(digest=digest, now=almost), take(digest=digest, now=almost)] == [True] * 3
+    assert take(digest=digest, now=almost + timedelta(seconds=1)) is False
+    after = t0 + timedelta(hours=24, minutes=1)
+    assert [take(digest=digest, now=after), take(digest=digest, now=after)] == [True, False]
+
+
+def test_gmail_dots_and_domains_are_one_mailbox():
+    assert normalise_email("Vera.Victim+x@googlemail.com") == normalise_email("veravictim@gmail.com")
+    assert normalise_email("vera.victim@example.org") != normalise_email("veravictim@example.org")
+
+
+def test_a_media_correction_is_refused_once_a_decision_was_made(admin_user):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    registration = make_registration(event, name="Before")
+    stale = MediaRegistration.objects.get(pk=registration.pk)  # read while pending
+    services.media_approve(registration=registration, by=admin_user)
+    assert services.media_correct(registration=stale, data={"name": "After"}) is None
+    assert MediaRegistration.objects.get().name == "Before"
+
+
+def test_staff_see_no_confirmation_requests_in_the_outbox(admin_client, flow, mail_server):
+    client_submits = admin_client.post  # any client: the form is public
+    client_submits(flow["form"], flow["victim"])
+    page = admin_client.get(reverse("admin:registrations_outgoingmail_changelist")).content.decode()
+    assert "Mail #" not in page
+    assert OutgoingMail.objects.count() == 1
