@@ -17,6 +17,11 @@ Every edit of public content bumps one version number in the database
 (`bump()`), which each process reads at most once a second
 (PAGE_CACHE_VERSION_SECONDS), so an edit shows everywhere within that; the
 live / ended state may lag by up to PAGE_CACHE_SECONDS.
+
+Stored counts (the Declaration's signatures) are not content: confirming a
+signature bumps nothing. A page that shows a count is marked `@shows_count`
+and kept for COUNT_REFRESH_SECONDS instead, so a signing surge refreshes
+those few pages every few seconds and empties no other.
 """
 
 import gzip
@@ -69,11 +74,29 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_BROWSER_SECONDS}"
+            seconds = _seconds(response)
+            response["Cache-Control"] = f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, seconds)}"
             response.page_cacheable = True
         return response
 
     return wrapped
+
+
+def shows_count(view):
+    """Under `@public_page`: the page shows a stored count, so it is kept (here
+    and in browsers) for at most COUNT_REFRESH_SECONDS."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cache_seconds = settings.COUNT_REFRESH_SECONDS
+        return response
+
+    return wrapped
+
+
+def _seconds(response):
+    return min(settings.PAGE_CACHE_SECONDS, getattr(response, "page_cache_seconds", settings.PAGE_CACHE_SECONDS))
 
 
 def current_version():
@@ -190,7 +213,7 @@ class _Store:
         return key, entry
 
     def put(self, key, response):
-        entry = _Entry(response, expires=time.monotonic() + settings.PAGE_CACHE_SECONDS)
+        entry = _Entry(response, expires=time.monotonic() + _seconds(response))
         with self.lock:
             self.entries[key] = entry
             while len(self.entries) > settings.PAGE_CACHE_ENTRIES:
