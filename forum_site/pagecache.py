@@ -41,6 +41,8 @@ _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld
 # these from the 200 it has. Every other header, security headers included, is sent.
 _NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-language", "content-disposition")
 _version = {"state": (None, 0.0)}
+# How long one request's claim to render an expired page again holds off the others.
+REFRESH_CLAIM_SECONDS = 10
 
 
 def accepts_gzip(accept_encoding):
@@ -180,6 +182,7 @@ class _Store:
 
     def __init__(self):
         self.entries = {}
+        self.refreshing = {}  # key: when a request claimed its new rendering
         self.lock = threading.Lock()
 
     @staticmethod
@@ -201,16 +204,35 @@ class _Store:
         cookies = environ.get("HTTP_COOKIE", "")
         return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME + "=" not in cookies
 
-    def get(self, environ):
+    def get(self, environ, *, claim=True):
         """(key, entry or None); the key holds the content version read now,
         so a page rendered while content changes is stored under the old one.
         Reads take no lock (a dict lookup is atomic); the oldest stored entry
-        is the first evicted."""
+        is the first evicted.
+
+        An entry past its time, of the current content version, is rendered
+        again by one request (the one that claims it) while the others get the
+        old copy (it differs at most by a count or the live state): a page
+        that expires every few seconds under a surge is not rendered by every
+        thread at once. A claim lapses after REFRESH_CLAIM_SECONDS."""
         key = self.key(environ, current_version())
         entry = self.entries.get(key)
-        if entry is None or entry.expires <= time.monotonic():
+        if entry is None:
             return key, None
-        return key, entry
+        now = time.monotonic()
+        if entry.expires > now:
+            return key, entry
+        with self.lock:
+            claimed = self.refreshing.get(key)
+            if claimed is not None and now - claimed < REFRESH_CLAIM_SECONDS:
+                return key, entry
+            if claim:
+                self.refreshing[key] = now
+        return key, None
+
+    def release(self, key):
+        """The claiming request is done, stored or not."""
+        self.refreshing.pop(key, None)
 
     def put(self, key, response):
         entry = _Entry(response, expires=time.monotonic() + _seconds(response))
@@ -223,6 +245,7 @@ class _Store:
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.refreshing.clear()
 
 
 STORE = _Store()
@@ -258,10 +281,13 @@ class PageCacheMiddleware:
         key, entry = STORE.get(request.META)
         if entry is not None:
             return _response(entry.answer(request.META))
-        response = self.get_response(request)
-        if not self._storable(response):
-            return response
-        return _response(STORE.put(key, response).answer(request.META))
+        try:
+            response = self.get_response(request)
+            if not self._storable(response):
+                return response
+            return _response(STORE.put(key, response).answer(request.META))
+        finally:
+            STORE.release(key)
 
     @staticmethod
     def _storable(response):
@@ -283,7 +309,8 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        entry = STORE.get(environ)[1] if STORE.eligible(environ) else None
+        # The middleware claims a page to render again, not this wrapper.
+        entry = STORE.get(environ, claim=False)[1] if STORE.eligible(environ) else None
         if entry is None:
             return self.application(environ, start_response)
         status, headers, body = entry.answer(environ)

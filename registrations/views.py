@@ -177,10 +177,17 @@ def media_withdraw(request):
 # --- The Declaration --------------------------------------------------------------
 
 
-def _declaration(slug, *, with_count=False):
+# What a signature's POST needs of its Declaration: not the texts in every language.
+_TO_SIGN = ("is_open", "event__slug", "event__is_published")
+
+
+def _declaration(slug, *, with_count=False, fields=()):
     """The published event's Declaration and its event, in one query; with
-    its stored count (never a count of signatures) where the page shows it."""
+    its stored count (never a count of signatures) where the page shows it,
+    and only `fields` where that is all the request needs."""
     declarations = Declaration.objects.with_count() if with_count else Declaration.objects.all()
+    if fields:
+        declarations = declarations.only(*fields)
     return get_object_or_404(declarations.select_related("event").filter(event__is_published=True), event__slug=slug)
 
 
@@ -229,7 +236,8 @@ def declaration(request, slug):
 @require_http_methods(["GET", "POST"])
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def declaration_sign(request, slug):
-    declaration = _declaration(slug)
+    # A valid POST only redirects: it reads no text (an invalid one loads what its page shows).
+    declaration = _declaration(slug, fields=_TO_SIGN if request.method == "POST" else ())
     context = {"declaration": declaration, "event": declaration.event, "parent": declaration}
     if not declaration.is_open:
         return render(request, Signature.template("closed.html"), context)
