@@ -291,9 +291,63 @@ def confirm_tokens(path):
     return len(tokens)
 
 
+def admin_times(size):
+    """The Signatures and Media registrations changelists as staff open them:
+    median and max of 5, in ms, with each filter and both searches."""
+    import statistics
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from registrations.models import Declaration
+
+    setup_test_environment()
+    user = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", password="x" * 20)
+    device = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})[0]
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    declaration = Declaration.objects.get(event__slug=SLUG)
+    signatures = reverse("admin:registrations_signature_changelist")
+    registrations = reverse("admin:registrations_mediaregistration_changelist")
+    cases = [
+        ("signatures", signatures, {}),
+        ("signatures, Declaration filter", signatures, {"declaration__id__exact": declaration.pk}),
+        ("signatures, awaiting name review", signatures, {"name_review": "awaiting"}),
+        ("signatures, visibility filter", signatures, {"visibility__exact": "initials"}),
+        ("signatures, country filter", signatures, {"country": "LT"}),
+        ("signatures, hidden filter", signatures, {"hidden": "yes"}),
+        ("signatures, date hierarchy", signatures, {"created_at__year": time.gmtime().tm_year}),
+        ("signatures, search by name prefix", signatures, {"q": f"Падпісант {size // 2}"}),
+        ("signatures, search by address", signatures, {"q": f"filled{size // 3}@example.org"}),
+        ("media registrations", registrations, {}),
+        ("media registrations, search by name prefix", registrations, {"q": "Ales"}),
+    ]
+    print(f"| changelist at {size:,} signatures | median ms | max ms | rows shown |")
+    print("|---|---|---|---|")
+    for name, url, query in cases:
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            response = client.get(url, query)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{name}: {response.status_code}")
+        shown = len(response.context["cl"].result_list)
+        print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | {shown} |", flush=True)
+
+
 def child(args):
     setup_django()
-    if args.child == "fill":
+    if args.child == "admin":
+        admin_times(args.n)
+    elif args.child == "fill":
         fill(args.n)
     elif args.child == "tokens":
         print(confirm_tokens(args.path))
@@ -462,6 +516,32 @@ def one_case(kind, size, args, tmp, static):
     }
 
 
+def admin_main(args):
+    print("# Admin changelists (Django test client, in process), each size filled in bulk")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.databases.split(","):
+            for size in [int(s) for s in args.sizes.split(",")]:
+                env = django_env(fresh_database(kind, tmp, args.postgres_url), tmp)
+                manage(env, "migrate", "--noinput")
+                manage(env, "load_demo")
+                if size:
+                    run_child(env, "--child", "fill", "--n", str(size))
+                print()
+                print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}")
+                print()
+                out = subprocess.run(
+                    [PYTHON, __file__, "--child", "admin", "--n", str(size)],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                print(out.strip(), flush=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="0,100000,1000000")
@@ -472,9 +552,12 @@ def main():
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--admin", action="store_true", help="time the admin's changelists at each size instead")
     args = parser.parse_args()
     if args.child:
         return child(args)
+    if args.admin:
+        return admin_main(args)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# Signing: wrk -c{args.connections} -d{args.duration}s posting the signature form, each a new address")
     print(

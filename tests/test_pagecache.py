@@ -313,3 +313,24 @@ def test_a_small_public_page_is_answered_alike_by_miss_and_hit():
     hit = _wsgi_get("/small/", HTTP_ACCEPT_ENCODING="gzip")
     assert hit == miss
     assert "Content-Encoding" not in hit[1]
+
+
+def test_an_expired_page_is_rendered_again_by_one_request_while_others_get_the_old_copy(client, event, settings):
+    from forum_site.pagecache import STORE
+
+    settings.COUNT_REFRESH_SECONDS = 1
+    url = f"/en/events/{event.slug}/declaration/"
+
+    def count():
+        return text(soup(client.get(url, HTTP_HOST="testserver")).select_one(".signature-count"))
+
+    assert count() == "0 signatures"
+    make_signature(event.declaration)
+    time.sleep(1.05)
+    # Another request has claimed the expired page and is rendering it.
+    environ = {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "testserver", "PATH_INFO": url}
+    key, entry = STORE.get(environ)
+    assert entry is None
+    assert count() == "0 signatures"  # the old copy, not a second rendering
+    STORE.release(key)
+    assert count() == "1 signature"
