@@ -343,9 +343,82 @@ def admin_times(size):
         print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | {shown} |", flush=True)
 
 
+def profile_sign(n=300):
+    """Where a sign POST's time goes: n POSTs through the whole stack in this
+    process (Django's test client, one thread), under cProfile; each part's
+    cumulative time per POST, and the time spent in SQL."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    client = Client()
+    page = client.get(SIGN).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    sql = [0.0, 0]
+
+    def timed(execute, query, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            sql[0] += time.perf_counter() - started
+            sql[1] += 1
+
+    def post(i):
+        data = {"csrfmiddlewaretoken": token, "name": f"Profiled {i}", "country": "BY", "visibility": "full"}
+        data.update({"email": f"profiled-{i}@example.org", "mail_language": "en", "consent": "on"})
+        response = client.post(SIGN, data)
+        if response.status_code != 302:
+            raise RuntimeError(f"sign POST answered {response.status_code}")
+
+    for i in range(20):
+        post(i)
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for i in range(20, 20 + n):
+            post(i)
+    plain = (time.perf_counter() - started) / n * 1000
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(20 + n, 20 + 2 * n):
+        post(i)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    total = sum(v[3] for k, v in stats.items() if k[2] == "generic" and k[0].endswith("django/test/client.py")) / n
+    parts = [
+        ("whole request under the profiler", None),
+        ("middleware and view (handler)", ("django/core/handlers/base.py", "_get_response")),
+        ("the view: rate limit and sign", ("registrations/ratelimit.py", "wrapped")),
+        ("Declaration and event (one query)", ("registrations/views.py", "_declaration")),
+        ("form validation", ("django/forms/forms.py", "full_clean")),
+        ("person_submit (one transaction)", ("registrations/services/people.py", "person_submit")),
+        ("  mailbox allowance", ("registrations/services/people.py", "mailbox_allowance_take")),
+        ("  the row (lock or create)", ("registrations/services/people.py", "_create_or_lock")),
+        ("  mail to the outbox and its task", ("registrations/services/outbox.py", "mail_enqueue")),
+        ("  address digest", ("registrations/mailbox.py", "email_digest")),
+        ("template rendering (none expected)", ("django/template/base.py", "render")),
+    ]
+    print(f"| part of a sign POST ({connection.vendor}) | ms per POST, profiled | share |")
+    print("|---|---|---|")
+    for label, where in parts:
+        if where is None:
+            value = total
+        else:
+            value = sum(v[3] for k, v in stats.items() if k[0].endswith(where[0]) and k[2] == where[1]) / n
+        print(f"| {label} | {value * 1000:.2f} | {value / total:.0%} |")
+    print(f"| without the profiler: whole request | {plain:.2f} | |")
+    print(f"| without the profiler: SQL ({sql[1] / n:.0f} statements) | {sql[0] / n * 1000:.2f} | |")
+
+
 def child(args):
     setup_django()
-    if args.child == "admin":
+    if args.child == "profile":
+        profile_sign()
+    elif args.child == "admin":
         admin_times(args.n)
     elif args.child == "fill":
         fill(args.n)
@@ -542,6 +615,27 @@ def admin_main(args):
     return 0
 
 
+def profile_main(args):
+    print("# Where a sign POST's time goes (cProfile, one thread, Django's test client through the whole stack)")
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in args.databases.split(","):
+            for size in [int(s) for s in args.sizes.split(",")]:
+                env = django_env(fresh_database(kind, tmp, args.postgres_url), tmp)
+                env["ALLOWED_HOSTS"] = "testserver"
+                manage(env, "migrate", "--noinput")
+                manage(env, "load_demo")
+                if size:
+                    run_child(env, "--child", "fill", "--n", str(size))
+                print()
+                print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {size:,} signatures")
+                print()
+                command = [PYTHON, __file__, "--child", "profile"]
+                out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+                print(out.strip(), flush=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="0,100000,1000000")
@@ -553,11 +647,14 @@ def main():
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--admin", action="store_true", help="time the admin's changelists at each size instead")
+    parser.add_argument("--profile", action="store_true", help="profile a sign POST at each size instead")
     args = parser.parse_args()
     if args.child:
         return child(args)
     if args.admin:
         return admin_main(args)
+    if args.profile:
+        return profile_main(args)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# Signing: wrk -c{args.connections} -d{args.duration}s posting the signature form, each a new address")
     print(
