@@ -237,32 +237,41 @@ def fill(n):
     now = timezone.now()
     countries = ["BY", "LT", "PL", "DE", "UA", "GE", "LV", "CZ"]
 
+    # Each column's value made ready for the database once; per row only what differs.
+    constant = {
+        "declaration_id": declaration.pk,
+        "status": "confirmed",
+        "mail_language": "ru",
+        "consent_at": now,
+        "submitted_at": now,
+        "organisation": "",
+        "hidden_at": None,
+        "hidden_by_id": None,
+        "name_accepted_at": now,
+        "name_accepted_by_id": None,
+    }
+    ready = {f.attname: f.get_db_prep_save(constant[f.attname], connection) for f in fields if f.attname in constant}
+    adapt = connection.ops.adapt_datetimefield_value
+    visibilities = ["full", "initials", "hidden"]
+
     def rows():
         for i in range(n):
             email = f"filled{i}@example.org"
             name = f"Падпісант {i}"
+            when = adapt(now - timedelta(seconds=i))
             values = {
-                "declaration_id": declaration.pk,
-                "status": "confirmed",
+                **ready,
                 "name": name,
                 "name_search": name_search_key(name),
                 "country": countries[i % 8],
                 "email": email,
                 "email_digest": email_digest(email),
-                "mail_language": "ru",
-                "consent_at": now,
-                "submitted_at": now,
-                "confirmed_at": now - timedelta(seconds=i),
-                "created_at": now - timedelta(seconds=i),
+                "confirmed_at": when,
+                "created_at": when,
                 "link_key": new_link_key(),
-                "organisation": "",
-                "visibility": ["full", "initials", "hidden"][i % 3],
-                "hidden_at": None,
-                "hidden_by_id": None,
-                "name_accepted_at": now,
-                "name_accepted_by_id": None,
+                "visibility": visibilities[i % 3],
             }
-            yield [f.get_db_prep_save(values[f.attname], connection) for f in fields]
+            yield [values[f.attname] for f in fields]
 
     with transaction.atomic(), connection.cursor() as cursor:
         table = Signature._meta.db_table
@@ -575,7 +584,18 @@ def one_case(kind, size, args, tmp, static):
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
+    admin = ""
+    if args.with_admin:
+        admin = subprocess.run(
+            [PYTHON, __file__, "--child", "admin", "--n", str(size)],
+            cwd=ROOT,
+            env={**env, "ALLOWED_HOSTS": "testserver"},
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout.strip()
     return {
+        "admin": admin,
         "filled": filled,
         "sign": sign,
         "rows": rows,
@@ -593,9 +613,11 @@ def admin_main(args):
     print("# Admin changelists (Django test client, in process), each size filled in bulk")
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
     with tempfile.TemporaryDirectory() as tmp:
+        manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
         for kind in args.databases.split(","):
             for size in [int(s) for s in args.sizes.split(",")]:
                 env = django_env(fresh_database(kind, tmp, args.postgres_url), tmp)
+                env["ALLOWED_HOSTS"] = "testserver"
                 manage(env, "migrate", "--noinput")
                 manage(env, "load_demo")
                 if size:
@@ -608,7 +630,7 @@ def admin_main(args):
                     cwd=ROOT,
                     env=env,
                     check=True,
-                    capture_output=True,
+                    stdout=subprocess.PIPE,
                     text=True,
                 ).stdout
                 print(out.strip(), flush=True)
@@ -619,6 +641,7 @@ def profile_main(args):
     print("# Where a sign POST's time goes (cProfile, one thread, Django's test client through the whole stack)")
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
     with tempfile.TemporaryDirectory() as tmp:
+        manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
         for kind in args.databases.split(","):
             for size in [int(s) for s in args.sizes.split(",")]:
                 env = django_env(fresh_database(kind, tmp, args.postgres_url), tmp)
@@ -648,6 +671,7 @@ def main():
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--admin", action="store_true", help="time the admin's changelists at each size instead")
     parser.add_argument("--profile", action="store_true", help="profile a sign POST at each size instead")
+    parser.add_argument("--with-admin", action="store_true", help="time the changelists after each case too")
     args = parser.parse_args()
     if args.child:
         return child(args)
@@ -668,52 +692,51 @@ def main():
         manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
         static = None
         for kind in args.databases.split(","):
-            print()
-            print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}")
-            print()
-            print(
-                "| signatures | filled in s | sign/s | p50 ms | p99 ms | not redirects | redirects | rows saved "
-                "| in flight at the stop | rate / empty |"
-            )
-            print("|---|---|---|---|---|---|---|---|---|---|")
-            surges = []
             empty_rate = None
             for size in sizes:
                 result = one_case(kind, size, args, tmp, static)
                 static = result["static"]
-                sign = result["sign"]
+                sign, surge, lags = result["sign"], result["surge"], result["lags"] or [0]
                 empty_rate = empty_rate or sign["rps"]
-                print(
-                    f"| {size:,} | {result['filled']:.0f} | {sign['rps']:.0f} | {sign['p50']:.1f} | {sign['p99']:.1f} "
-                    f"| {sign['other']} | {sign['ok']} | {result['rows']['unconfirmed']} "
-                    f"| {result['rows']['unconfirmed'] - sign['ok']} | {sign['rps'] / empty_rate:.2f} |",
-                    flush=True,
-                )
-                surges.append((size, result))
-            print()
-            print(
-                "Surge (signing at 20 connections, confirming at 10, reading each page at 20, all at once): "
-                "reads as a ratio to nginx serving the same bytes alone"
-            )
-            print()
-            print(
-                "| signatures | sign/s | confirm/s | confirmed | Declaration req/s | ratio | p99 ms "
-                "| event page req/s | ratio | p99 ms | count lag (signatures) mean / max | exact after "
-                "| shown exact after s |"
-            )
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-            for size, result in surges:
-                surge, lags = result["surge"], result["lags"] or [0]
                 declaration, event = surge["Declaration"], surge["event page"]
+                print()
+                print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {size:,} signatures")
+                print()
+                print(f"Filled in {result['filled']:.0f} s.")
+                print()
                 print(
-                    f"| {size:,} | {surge['sign']['rps']:.0f} | {result['confirmed'] / args.duration:.0f} "
+                    "| signing alone, 50 connections | sign/s | p50 ms | p99 ms | not redirects | redirects "
+                    "| rows saved | in flight at the stop | rate / empty |"
+                )
+                print("|---|---|---|---|---|---|---|---|---|")
+                print(
+                    f"| {size:,} signatures | {sign['rps']:.0f} | {sign['p50']:.1f} | {sign['p99']:.1f} "
+                    f"| {sign['other']} | {sign['ok']} | {result['rows']['unconfirmed']} "
+                    f"| {result['rows']['unconfirmed'] - sign['ok']} | {sign['rps'] / empty_rate:.2f} |"
+                )
+                print()
+                print(
+                    "| surge: sign 20 conn., confirm 10, read each page 20 | sign/s | confirm/s | confirmed "
+                    "| Declaration req/s | / nginx | p99 ms | event page req/s | / nginx | p99 ms "
+                    "| count lag mean / max (signatures) | stored = rows after | shown exact after s |"
+                )
+                print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+                print(
+                    f"| all at once | {surge['sign']['rps']:.0f} | {result['confirmed'] / args.duration:.0f} "
                     f"| {result['confirmed']} of {result['confirmable']} "
                     f"| {declaration['rps']:.0f} | {declaration['rps'] / static['Declaration']:.2f} "
                     f"| {declaration['p99']:.1f} | {event['rps']:.0f} | {event['rps'] / static['event page']:.2f} "
                     f"| {event['p99']:.1f} | {sum(lags) / len(lags):.0f} / {max(lags)} "
-                    f"| {'yes' if result['exact'] else 'NO'} | {result['settled']:.1f} |",
-                    flush=True,
+                    f"| {'yes' if result['exact'] else 'NO'} | {result['settled']:.1f} |"
                 )
+                if result["admin"]:
+                    print()
+                    print(result["admin"], flush=True)
+        print()
+        print(
+            "Rows saved = redirects + the requests still in flight when wrk stopped (wrk does not count "
+            f"those answers; at most {args.connections})."
+        )
         print()
         print("nginx static, alone: " + ", ".join(f"{name} {rate:.0f} req/s" for name, rate in (static or {}).items()))
     return 0
