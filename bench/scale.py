@@ -65,7 +65,7 @@ def fill(rows):
 
     from events.models import Event
     from registrations.mailbox import email_digest
-    from registrations.models import Declaration, MediaRegistration, Signature
+    from registrations.models import Declaration, MediaRegistration, Signature, name_search_key
 
     now = timezone.now()
     small = Event.objects.create(title_en="Ten thousand", slug="ten", start=now, end=now + timedelta(hours=2))
@@ -78,6 +78,7 @@ def fill(rows):
             event=small if i < rows // 10 else large,
             status=statuses[i % 4],
             name=f"Журналіст {i}",
+            name_search=name_search_key(f"Журналіст {i}"),
             outlet=f"Outlet {i % 500}",
             role=roles[i % 6],
             country=countries[i % 8],
@@ -99,6 +100,7 @@ def fill(rows):
             declaration=declarations[0] if i < rows // 10 else declarations[1],
             status="confirmed",
             name=f"Падпісант {i}",
+            name_search=name_search_key(f"Падпісант {i}"),
             country=countries[i % 8],
             email=f"signatory{i}@example.org",
             email_digest=email_digest(f"signatory{i}@example.org"),

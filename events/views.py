@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from forum_site.pagecache import public_page
+from forum_site.pagecache import public_page, shows_count
 
 from . import ical
 from .localtime import describe_range, group_by_day
@@ -22,6 +22,7 @@ def home(request):
 
 
 @public_page
+@shows_count  # the Declaration's count
 @require_safe
 def event_detail(request, slug):
     event = _published_event(slug)

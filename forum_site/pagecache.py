@@ -17,6 +17,11 @@ Every edit of public content bumps one version number in the database
 (`bump()`), which each process reads at most once a second
 (PAGE_CACHE_VERSION_SECONDS), so an edit shows everywhere within that; the
 live / ended state may lag by up to PAGE_CACHE_SECONDS.
+
+Stored counts (the Declaration's signatures) are not content: confirming a
+signature bumps nothing. A page that shows a count is marked `@shows_count`
+and kept for COUNT_REFRESH_SECONDS instead, so a signing surge refreshes
+those few pages every few seconds and empties no other.
 """
 
 import gzip
@@ -36,6 +41,8 @@ _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld
 # these from the 200 it has. Every other header, security headers included, is sent.
 _NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-language", "content-disposition")
 _version = {"state": (None, 0.0)}
+# How long one request's claim to render an expired page again holds off the others.
+REFRESH_CLAIM_SECONDS = 10
 
 
 def accepts_gzip(accept_encoding):
@@ -69,11 +76,29 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
-            response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_BROWSER_SECONDS}"
+            seconds = _seconds(response)
+            response["Cache-Control"] = f"public, max-age={min(settings.PAGE_CACHE_BROWSER_SECONDS, seconds)}"
             response.page_cacheable = True
         return response
 
     return wrapped
+
+
+def shows_count(view):
+    """Under `@public_page`: the page shows a stored count, so it is kept (here
+    and in browsers) for at most COUNT_REFRESH_SECONDS."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cache_seconds = settings.COUNT_REFRESH_SECONDS
+        return response
+
+    return wrapped
+
+
+def _seconds(response):
+    return min(settings.PAGE_CACHE_SECONDS, getattr(response, "page_cache_seconds", settings.PAGE_CACHE_SECONDS))
 
 
 def current_version():
@@ -157,6 +182,7 @@ class _Store:
 
     def __init__(self):
         self.entries = {}
+        self.refreshing = {}  # key: when a request claimed its new rendering
         self.lock = threading.Lock()
 
     @staticmethod
@@ -178,19 +204,38 @@ class _Store:
         cookies = environ.get("HTTP_COOKIE", "")
         return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME + "=" not in cookies
 
-    def get(self, environ):
+    def get(self, environ, *, claim=True):
         """(key, entry or None); the key holds the content version read now,
         so a page rendered while content changes is stored under the old one.
         Reads take no lock (a dict lookup is atomic); the oldest stored entry
-        is the first evicted."""
+        is the first evicted.
+
+        An entry past its time, of the current content version, is rendered
+        again by one request (the one that claims it) while the others get the
+        old copy (it differs at most by a count or the live state): a page
+        that expires every few seconds under a surge is not rendered by every
+        thread at once. A claim lapses after REFRESH_CLAIM_SECONDS."""
         key = self.key(environ, current_version())
         entry = self.entries.get(key)
-        if entry is None or entry.expires <= time.monotonic():
+        if entry is None:
             return key, None
-        return key, entry
+        now = time.monotonic()
+        if entry.expires > now:
+            return key, entry
+        with self.lock:
+            claimed = self.refreshing.get(key)
+            if claimed is not None and now - claimed < REFRESH_CLAIM_SECONDS:
+                return key, entry
+            if claim:
+                self.refreshing[key] = now
+        return key, None
+
+    def release(self, key):
+        """The claiming request is done, stored or not."""
+        self.refreshing.pop(key, None)
 
     def put(self, key, response):
-        entry = _Entry(response, expires=time.monotonic() + settings.PAGE_CACHE_SECONDS)
+        entry = _Entry(response, expires=time.monotonic() + _seconds(response))
         with self.lock:
             self.entries[key] = entry
             while len(self.entries) > settings.PAGE_CACHE_ENTRIES:
@@ -200,6 +245,7 @@ class _Store:
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.refreshing.clear()
 
 
 STORE = _Store()
@@ -235,10 +281,13 @@ class PageCacheMiddleware:
         key, entry = STORE.get(request.META)
         if entry is not None:
             return _response(entry.answer(request.META))
-        response = self.get_response(request)
-        if not self._storable(response):
-            return response
-        return _response(STORE.put(key, response).answer(request.META))
+        try:
+            response = self.get_response(request)
+            if not self._storable(response):
+                return response
+            return _response(STORE.put(key, response).answer(request.META))
+        finally:
+            STORE.release(key)
 
     @staticmethod
     def _storable(response):
@@ -260,7 +309,8 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        entry = STORE.get(environ)[1] if STORE.eligible(environ) else None
+        # The middleware claims a page to render again, not this wrapper.
+        entry = STORE.get(environ, claim=False)[1] if STORE.eligible(environ) else None
         if entry is None:
             return self.application(environ, start_response)
         status, headers, body = entry.answer(environ)

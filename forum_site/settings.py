@@ -300,6 +300,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 PAGE_CACHE_BROWSER_SECONDS = env.int("PAGE_CACHE_BROWSER_SECONDS", default=10)
 PAGE_CACHE_VERSION_SECONDS = env.float("PAGE_CACHE_VERSION_SECONDS", default=1.0)
 PAGE_CACHE_ENTRIES = env.int("PAGE_CACHE_ENTRIES", default=1000)
+# Pages that show a stored count (the Declaration's signatures) are kept this
+# long, so the count they show is at most this old; confirming empties no page.
+COUNT_REFRESH_SECONDS = env.int("COUNT_REFRESH_SECONDS", default=5)
 
 # --- Mail -------------------------------------------------------------------------
 # consolemail:// (the default with DEBUG on) prints mail; smtp+tls://user:password@host:587

@@ -18,6 +18,7 @@ from .exports import csv_export_response, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
 from .mailbox import email_digest
 from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
+from .services.people import person_withdraw
 
 
 @admin.register(MediaAccreditation)
@@ -86,6 +87,14 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    # A superuser's delete erases as a withdrawal does, so the stored counts follow.
+    def delete_model(self, request, obj):
+        person_withdraw(person=obj)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            person_withdraw(person=person)
+
     # Exports show names, not codes, and times in the forum's own zone.
     csv_computed = {
         "country": lambda obj: country_name(obj.country),
@@ -107,10 +116,12 @@ class PersonalDataAdmin(ReadOnlyAdmin):
         return country_name(obj.country)
 
     def get_search_results(self, request, queryset, search_term):
+        """Both searches are indexed at any size: a whole address by its
+        digest, a name by its start (OptInQuerySet.name_starts)."""
         term = search_term.strip()
         if "@" in term:
             return queryset.filter(email_digest=email_digest(term)), False
-        return super().get_search_results(request, queryset, term)
+        return queryset.name_starts(term), False
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -160,7 +171,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     list_display_links = ("__str__", "name")
     list_filter = ("status", "event", CountryFilter, "role", "created_at", "decided_at")
     list_select_related = ("event",)
-    search_fields = ("name__istartswith", "outlet__istartswith")
+    search_fields = ("name",)  # shows the search box; get_search_results decides how
     date_hierarchy = "created_at"
     list_per_page = 50
     actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
@@ -296,7 +307,7 @@ class SignatureAdmin(PersonalDataAdmin):
     list_display_links = ("__str__", "name")
     list_filter = ("declaration", NameReviewFilter, CountryFilter, "visibility", HiddenFilter, "created_at")
     list_select_related = ("declaration",)
-    search_fields = ("name__istartswith", "organisation__istartswith")
+    search_fields = ("name",)  # shows the search box; get_search_results decides how
     date_hierarchy = "created_at"
     list_per_page = 100
     actions = ("accept_names", "hide", "unhide", "export_csv")

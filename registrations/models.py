@@ -6,10 +6,13 @@ signatory's chosen name; `__str__` names no person, so admin logs and
 messages hold no personal data."""
 
 import secrets
+import sys
+import unicodedata
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, ExpressionWrapper, F, Q
+from django.db import connections, models
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +36,13 @@ class DigestKey(models.Model):
         return str(self.pk)
 
 
+def name_search_key(name):
+    """A name as the admin's prefix search compares it: compatibility forms
+    unified (NFKC), case folded, spaces collapsed. 'ÅSA  Bäck' and 'åsa bäck'
+    give the same key."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())[:200]
+
+
 def new_link_key():
     return secrets.token_urlsafe(16)
 
@@ -41,6 +51,19 @@ class OptInQuerySet(models.QuerySet):
     def confirmed(self):
         """What staff see: everything its owner confirmed by mail."""
         return self.exclude(status=OptInPerson.UNCONFIRMED)
+
+    def name_starts(self, term):
+        """Rows whose name starts with `term` (compared as `name_search_key`
+        folds both), through the name_search index: PostgreSQL uses it for
+        `LIKE 'prefix%'` (its pattern operator class), SQLite only for a
+        range, which in its binary order is exactly the prefix."""
+        key = name_search_key(term)
+        if not key:
+            return self
+        rows = self.filter(name_search__startswith=key)
+        if connections[self.db].vendor == "sqlite" and ord(key[-1]) < sys.maxunicode:
+            rows = rows.filter(name_search__gte=key, name_search__lt=key[:-1] + chr(ord(key[-1]) + 1))
+        return rows
 
 
 class OptInPerson(models.Model):
@@ -57,11 +80,15 @@ class OptInPerson(models.Model):
     outbox_field = ""  # its foreign key on OutgoingMail
     confirmed_status = ""
     mail_kinds = {}  # {"confirm": …, "confirmed": …}: stored OutgoingMail kinds
-    shown_publicly = False  # whether confirming or erasing one changes a public page
+    shown_publicly = False  # whether a correction changes a public page
+    counted_when_withdrawn = None  # the stored count a withdrawal moves it to (registrations.counts)
 
     name = models.CharField(_("full name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
     email = models.EmailField(_("e-mail"), max_length=254)
+    # The name folded for the admin's prefix search (`name_search_key`), so
+    # that search is an indexed `LIKE 'prefix%'`, not a scan of every row.
+    name_search = models.CharField(max_length=200, editable=False, default="")
     # A keyed digest of the mailbox (registrations.mailbox): compared and
     # indexed instead of the address, so no index holds an address.
     email_digest = models.CharField(max_length=64, editable=False)
@@ -80,6 +107,9 @@ class OptInPerson(models.Model):
 
     def save(self, *args, **kwargs):
         self.email_digest = email_digest(self.email)
+        self.name_search = name_search_key(self.name)
+        if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_search"}
         super().save(*args, **kwargs)
 
     @property
@@ -89,6 +119,15 @@ class OptInPerson(models.Model):
     @property
     def is_confirmed(self):
         return self.status != self.UNCONFIRMED
+
+    @property
+    def counted_as(self):
+        """Which stored count this row is in now (registrations.counts), or None."""
+        raise NotImplementedError
+
+    def counter(self, counted_as):
+        """(counter model, key) of a stored count this row can be in."""
+        raise NotImplementedError
 
     @classmethod
     def url_name(cls, step):
@@ -198,6 +237,7 @@ class MediaRegistration(OptInPerson):
     decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
 
     confirmed_status = Status.PENDING
+    counted_when_withdrawn = "withdrawn"  # MediaCounter.WITHDRAWN
 
     class Meta:
         verbose_name = _("media registration")
@@ -215,21 +255,37 @@ class MediaRegistration(OptInPerson):
             models.Index(fields=["-created_at", "-id"], name="media_reg_created"),
             models.Index(fields=["country"], name="media_reg_country"),
             models.Index(fields=["role"], name="media_reg_role"),
+            # The admin's search: a whole address without the event, a name's start.
+            models.Index(fields=["email_digest"], name="media_reg_digest"),
+            models.Index(fields=["name_search"], name="media_reg_name_search", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
         return _("Media registration #%(number)s") % {"number": self.pk}
 
+    @property
+    def counted_as(self):
+        return self.status if self.is_confirmed else None
+
+    def counter(self, counted_as):
+        return MediaCounter, {"event_id": self.event_id, "status": counted_as}
+
 
 class DeclarationQuerySet(models.QuerySet):
     def with_count(self):
-        """Each Declaration with `signature_count`: confirmed signatures not
-        hidden as abuse, plus those erased after the event (one query)."""
-        counted = Q(signatures__status=Signature.Status.CONFIRMED, signatures__hidden_at__isnull=True)
+        """Each Declaration with `signature_count`, read from its stored
+        counter (a sum over a few shard rows, never a count of signatures):
+        confirmed signatures not hidden as abuse, plus those erased after the
+        event. One query with the Declaration."""
+        shards = (
+            SignatureCounter.objects.filter(declaration=OuterRef("pk"))
+            .order_by()
+            .values("declaration")
+            .annotate(total=Sum("value"))
+            .values("total")
+        )
         return self.annotate(
-            signature_count=ExpressionWrapper(
-                Count("signatures", filter=counted) + F("erased_count"), output_field=models.IntegerField()
-            )
+            signature_count=Coalesce(Subquery(shards, output_field=models.BigIntegerField()), Value(0))
         )
 
 
@@ -356,10 +412,21 @@ class Signature(OptInPerson):
             models.Index(fields=["-created_at", "-id"], name="signature_created"),
             models.Index(fields=["country"], name="signature_country"),
             models.Index(fields=["visibility"], name="signature_visibility"),
+            # The admin's search: a whole address without the Declaration, a name's start.
+            models.Index(fields=["email_digest"], name="signature_digest"),
+            models.Index(fields=["name_search"], name="signature_name_search", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
         return _("Signature #%(number)s") % {"number": self.pk}
+
+    @property
+    def counted_as(self):
+        counted = self.status == self.Status.CONFIRMED and self.hidden_at is None
+        return "counted" if counted else None
+
+    def counter(self, counted_as):
+        return SignatureCounter, {"declaration_id": self.declaration_id}
 
     @property
     def event(self):
@@ -372,6 +439,61 @@ class Signature(OptInPerson):
         if self.visibility == self.Visibility.INITIALS:
             return initials(self.name)
         return ""
+
+
+class ShardedCounter(models.Model):
+    """A stored count that many transactions move at once. Each change adds
+    to one of SHARDS rows picked at random (an `UPDATE … SET value = value +
+    n` in the changing transaction), so concurrent confirmations do not all
+    wait on one row's lock; a read sums the few rows of its key. Kept exact by
+    `registrations.counts`; `manage.py recount` checks it against the rows."""
+
+    SHARDS = 8
+
+    shard = models.PositiveSmallIntegerField(_("shard"))
+    value = models.BigIntegerField(_("value"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.model_name} {self.pk}"
+
+    @classmethod
+    def random_shard(cls):
+        return secrets.randbelow(cls.SHARDS)
+
+
+class SignatureCounter(ShardedCounter):
+    """The public count of a Declaration: confirmed signatures not hidden as
+    abuse, including those erased after the event (the purge keeps it)."""
+
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, related_name="+", verbose_name=_("declaration")
+    )
+
+    class Meta:
+        verbose_name = _("signature count")
+        verbose_name_plural = _("signature counts")
+        ordering = ["declaration", "shard"]
+        constraints = [models.UniqueConstraint(fields=["declaration", "shard"], name="signature_counter_shard")]
+
+
+class MediaCounter(ShardedCounter):
+    """Media registrations of an event per status, for staff: each confirmed
+    status, and `withdrawn` (those rows are deleted, so only this remembers
+    them). Awaiting confirmation is not counted: it is no person yet."""
+
+    WITHDRAWN = "withdrawn"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    status = models.CharField(_("status"), max_length=16)
+
+    class Meta:
+        verbose_name = _("media registration count")
+        verbose_name_plural = _("media registration counts")
+        ordering = ["event", "status", "shard"]
+        constraints = [models.UniqueConstraint(fields=["event", "status", "shard"], name="media_counter_shard")]
 
 
 class OutgoingMail(models.Model):

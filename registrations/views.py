@@ -1,13 +1,12 @@
 """The public forms and the private pages of both opt-in flows. Each step is
 one generic view helper; each feature's view names its model and service."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.models import Event
-from forum_site.pagecache import public_page
+from forum_site.pagecache import public_page, shows_count
 
 from . import links, services
 from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
@@ -181,25 +180,57 @@ def media_withdraw(request):
 # --- The Declaration --------------------------------------------------------------
 
 
-def _declaration(slug):
-    """The published event's Declaration with its live count, in one query."""
-    return get_object_or_404(
-        Declaration.objects.with_count().select_related("event").filter(event__is_published=True), event__slug=slug
-    )
+# What a signature's POST needs of its Declaration: not the texts in every language.
+_TO_SIGN = ("is_open", "event__slug", "event__is_published")
+
+
+def _declaration(slug, *, with_count=False, fields=()):
+    """The published event's Declaration and its event, in one query; with
+    its stored count (never a count of signatures) where the page shows it,
+    and only `fields` where that is all the request needs."""
+    declarations = Declaration.objects.with_count() if with_count else Declaration.objects.all()
+    if fields:
+        declarations = declarations.only(*fields)
+    return get_object_or_404(declarations.select_related("event").filter(event__is_published=True), event__slug=slug)
+
+
+class _Page:
+    """A page of a list without counting the list: one more row than the
+    page holds says whether an older page exists."""
+
+    def __init__(self, queryset, number, per_page):
+        self.number = number
+        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number = number + 1
+        self.previous_page_number = number - 1
+
+
+def _page_number(value, last=10_000):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), last)
 
 
 @public_page
+@shows_count
 @require_safe
 def declaration(request, slug):
     """The text, the count and the list: no form here (it is a page of its
-    own), so this page carries no token and can be cached."""
-    declaration = _declaration(slug)
+    own), so this page carries no token and can be cached. Its count and list
+    may be COUNT_REFRESH_SECONDS old."""
+    declaration = _declaration(slug, with_count=True)
     signatures = (
         declaration.signatures.listed(reviewed=declaration.review_names)
         .order_by("-confirmed_at", "-pk")
         .only("declaration", "name", "country", "organisation", "visibility", "confirmed_at")
     )
-    page = Paginator(signatures, SIGNATURES_PER_PAGE).get_page(request.GET.get("page"))
+    page = _Page(signatures, _page_number(request.GET.get("page")), SIGNATURES_PER_PAGE)
     context = {"declaration": declaration, "event": declaration.event, "page": page}
     return render(request, "registrations/declaration/declaration.html", context)
 
@@ -208,7 +239,8 @@ def declaration(request, slug):
 @require_http_methods(["GET", "POST"])
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def declaration_sign(request, slug):
-    declaration = _declaration(slug)
+    # A valid POST only redirects: it reads no text (an invalid one loads what its page shows).
+    declaration = _declaration(slug, fields=_TO_SIGN if request.method == "POST" else ())
     context = {"declaration": declaration, "event": declaration.event, "parent": declaration}
     if not declaration.is_open:
         return render(request, Signature.template("closed.html"), context)

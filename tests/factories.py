@@ -89,7 +89,7 @@ def make_registration(event, **values):
         "confirmed_at": timezone.now(),
     }
     defaults.update(values)
-    return MediaRegistration.objects.create(**defaults)
+    return _counted(MediaRegistration.objects.create(**defaults))
 
 
 def make_declaration(event, **values):
@@ -98,6 +98,15 @@ def make_declaration(event, **values):
     defaults = {"title_en": "Declaration", "title_ru": "Декларация", "text_en": "We declare.", "is_open": True}
     defaults.update(values)
     return Declaration.objects.create(event=event, **defaults)
+
+
+def _counted(person):
+    """A row made here in a counted state is in its stored count, as the
+    services would have left it."""
+    from registrations import counts
+
+    counts.person_count_move(person, before=None, after=person.counted_as)
+    return person
 
 
 def make_signature(declaration, **values):
@@ -121,4 +130,4 @@ def make_signature(declaration, **values):
     if defaults["status"] == Signature.Status.CONFIRMED:
         # Reviewed: its name is listed where the Declaration lists names.
         defaults.setdefault("name_accepted_at", defaults["confirmed_at"])
-    return Signature.objects.create(**defaults)
+    return _counted(Signature.objects.create(**defaults))

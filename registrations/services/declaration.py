@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from forum_site import pagecache
 
+from .. import counts
 from ..models import Signature
 from .people import person_confirm, person_correct, person_submit, person_withdraw
 
@@ -65,9 +66,12 @@ def declaration_withdraw(*, signature):
 def signature_hide(*, signature, by):
     """Staff hide an abusive signature from the list and the count,
     recording who and when."""
-    updated = Signature.objects.filter(pk=signature.pk, hidden_at__isnull=True).update(
-        hidden_at=timezone.now(), hidden_by=by
-    )
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    before, updated = signature.counted_as, signature.hidden_at is None
+    if updated:
+        signature.hidden_at, signature.hidden_by = timezone.now(), by
+        signature.save(update_fields=["hidden_at", "hidden_by"])
+        counts.person_count_move(signature, before=before, after=signature.counted_as)
     pagecache.bump()
     logger.info("signature %s hidden by user %s", signature.pk, by.pk)
     return bool(updated)
@@ -75,6 +79,10 @@ def signature_hide(*, signature, by):
 
 @transaction.atomic
 def signature_unhide(*, signature, by):
-    Signature.objects.filter(pk=signature.pk).update(hidden_at=None, hidden_by=None)
+    signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    before = signature.counted_as
+    signature.hidden_at, signature.hidden_by = None, None
+    signature.save(update_fields=["hidden_at", "hidden_by"])
+    counts.person_count_move(signature, before=before, after=signature.counted_as)
     pagecache.bump()
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)

@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from .. import counts
 from ..models import MediaRegistration, OutgoingMail
 from .outbox import mail_enqueue
 from .people import person_confirm, person_correct, person_submit, person_withdraw
@@ -52,11 +53,13 @@ def media_decide(*, registration, status, by, reason=""):
     registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_confirmed:
         raise DecisionError("an unconfirmed registration cannot be reviewed")
+    before = registration.counted_as
     registration.status = status
     registration.decided_at = timezone.now()
     registration.decided_by = by
     registration.decision_reason = reason.strip()
     registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    counts.person_count_move(registration, before=before, after=registration.counted_as)
     mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
     logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
     return registration

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from forum_site import pagecache
 
+from .. import counts
 from ..mailbox import email_digest
 from ..models import MailboxSend, OutgoingMail, new_link_key
 from .erasure import erased_bytes_flush
@@ -113,11 +114,13 @@ def person_confirm(*, person, data=None):
     if person.is_confirmed:
         return person
     changed = _apply(person, data)
+    before = person.counted_as
     person.status = model.confirmed_status
     person.confirmed_at = timezone.now()
     person.save(update_fields=["status", "confirmed_at", *changed])
-    if model.shown_publicly:
-        pagecache.bump()
+    # Only the stored count moves: the pages that show it refresh it within
+    # COUNT_REFRESH_SECONDS, and no cached page is emptied.
+    counts.person_count_move(person, before=before, after=person.counted_as)
     mail_enqueue(recipient=person, kind=model.mail_kinds["confirmed"])
     logger.info("%s %s confirmed", model.feature, person.pk)
     return person
@@ -150,10 +153,14 @@ def person_correct(*, person, data, needs_review=lambda row, data: False, reset=
 @transaction.atomic
 def person_withdraw(*, person):
     """Withdraw and erase: the row and its queued mail are deleted, not
-    hidden. Only the fact that some row was erased is logged."""
+    hidden; the stored counts move (a withdrawn registration is counted as
+    withdrawn). Only the fact that some row was erased is logged. The public
+    list drops a withdrawn name within COUNT_REFRESH_SECONDS."""
     model = type(person)
-    model.objects.filter(pk=person.pk).delete()
+    row = model.objects.select_for_update().filter(pk=person.pk).first()
+    if row is None:  # withdrawn already
+        return
+    row.delete()
+    counts.person_count_move(row, before=row.counted_as, after=model.counted_when_withdrawn)
     erased_bytes_flush(models=[model, OutgoingMail])
-    if model.shown_publicly:
-        pagecache.bump()
     logger.info("%s %s withdrawn and erased", model.feature, person.pk)

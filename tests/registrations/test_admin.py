@@ -112,9 +112,11 @@ def test_changelist_filters_search_and_hides_unconfirmed(admin_client, event):
     assert names(event__id__exact=event.pk) == ["Anna"]
     assert names(country="DE") == ["Boris"]
     assert names(role__exact="editor") == ["Anna"]
-    # Search is by the start of a name or outlet (indexable), or by a whole address.
-    assert names(q="radio") == ["Anna"]
+    # Search is by the start of a name or by a whole address, both indexed at a
+    # million rows (issue 12): an outlet is no longer searched, it would be a full scan.
+    assert names(q="radio") == []
     assert names(q="ann") == ["Anna"]
+    assert names(q="  ANN ") == ["Anna"]
     assert names(q="svaboda") == []
     assert names(q=b.email.upper()) == ["Boris"]
     assert names(q=b.email[:5]) == []
