@@ -36,6 +36,8 @@ _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld
 # these from the 200 it has. Every other header, security headers included, is sent.
 _NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-language", "content-disposition")
 _version = {"state": (None, 0.0)}
+# Set in the WSGI environ of the requests events.mirror renders for the static copy.
+MIRROR_EXPORT_KEY = "forum_site.mirror_export"
 
 
 def accepts_gzip(accept_encoding):
@@ -63,7 +65,8 @@ def accepts_gzip(accept_encoding):
 
 
 def public_page(view):
-    """Mark a view's successful responses as public and cacheable."""
+    """Mark a view's successful responses as public and cacheable (and the
+    view as one the static mirror copies, events.mirror)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -73,6 +76,7 @@ def public_page(view):
             response.page_cacheable = True
         return response
 
+    wrapped.is_public_page = True
     return wrapped
 
 
@@ -176,7 +180,12 @@ class _Store:
     @staticmethod
     def eligible(environ):
         cookies = environ.get("HTTP_COOKIE", "")
-        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME + "=" not in cookies
+        return (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME + "=" not in cookies
+            # The mirror's export renders pages as of now, never from memory.
+            and not environ.get(MIRROR_EXPORT_KEY)
+        )
 
     def get(self, environ):
         """(key, entry or None); the key holds the content version read now,
