@@ -105,7 +105,9 @@ class _Crawl:
         targets = {path: name for path, (name, _body, _html) in rendered.items()}
         files, static = {}, set()
         for name, body, is_html in rendered.values():
-            files[name] = self._relative_links(body.decode(), here=name, targets=targets, static=static).encode() if is_html else body
+            if is_html:
+                body = self._relative_links(body.decode(), here=name, targets=targets, static=static).encode()
+            files[name] = body
         files.update(self._static_files(static))
         return files
 
@@ -204,8 +206,12 @@ def _links(page):
 
 
 def _keeps_primary_address(tag, attrs):
-    """The canonical address and the hreflang alternates name the primary site."""
-    return tag.lower() == "link" and ('rel="canonical"' in attrs or "hreflang=" in attrs)
+    """The canonical address and the hreflang alternates name the primary
+    site, and so do links marked rel="external" (where a form is)."""
+    tag = tag.lower()
+    return (tag == "link" and ('rel="canonical"' in attrs or "hreflang=" in attrs)) or (
+        tag == "a" and 'rel="external' in attrs
+    )
 
 
 def _css_urls(body):

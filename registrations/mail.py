@@ -9,8 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from events import ical
-from forum_site.context_processors import ways_in
 from events.localtime import describe_range
+from forum_site.context_processors import ways_in
 
 from . import links
 from .models import OutgoingMail, accreditation_of
