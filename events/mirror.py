@@ -19,6 +19,11 @@ from any static host under any path:
 The same content and clock give the same bytes. The copy is written into a
 new directory beside `directory`, which is then a symbolic link swapped to it
 in one rename, so a web server never serves a half-written mirror.
+
+With MIRROR_EXPORT_DIR set, `mirror_export_schedule()` (called wherever public
+content or a public count changes) has the task worker re-export, at most once
+every MIRROR_EXPORT_SECONDS: a burst of changes is one export, and the last
+change of a burst is always in one.
 """
 
 import html
@@ -28,17 +33,23 @@ import posixpath
 import re
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core import checks
 from django.core.handlers.base import BaseHandler
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
 
 from forum_site.pagecache import MIRROR_EXPORT_KEY
 
@@ -252,3 +263,75 @@ def _swap_in(directory, files):
     for old in parent.glob(f".{name}-[0-9]*"):
         if old.name not in (fresh.name, previous):
             shutil.rmtree(old, ignore_errors=True)
+
+
+# --- Fresh after every edit ----------------------------------------------------------
+# A queued export that has not started this long after it was due is taken for lost
+# (a worker stopped): the next change queues another.
+_LOST_AFTER = timedelta(minutes=10)
+
+
+def mirror_export_schedule(**_signal):
+    """Public content or a public count changed: once this transaction
+    commits, have the task worker re-export the mirror (never within a
+    visitor's request). Cheap to call on every change: at most one export is
+    queued at a time, due MIRROR_EXPORT_SECONDS after the last one started.
+    Also a signal receiver (its arguments are ignored)."""
+    if settings.MIRROR_EXPORT_DIR:
+        transaction.on_commit(_mirror_export_queue)
+
+
+def _mirror_export_queue():
+    from .models import MirrorExport
+
+    if _tasks_run_in_requests():
+        logger.warning("mirror: MIRROR_EXPORT_DIR needs the database task backend; not exported")
+        return
+    now = timezone.now()
+    interval = timedelta(seconds=settings.MIRROR_EXPORT_SECONDS)
+    try:
+        with transaction.atomic():
+            MirrorExport.objects.get_or_create(pk=1)
+    except IntegrityError:
+        pass  # created by a concurrent caller
+    with transaction.atomic():
+        claimed = (
+            MirrorExport.objects.filter(pk=1)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - interval - _LOST_AFTER))
+            .update(queued_at=now)
+        )
+        if not claimed:
+            return  # an export is queued and has not started: it will see this change
+        started_at = MirrorExport.objects.values_list("started_at", flat=True).get(pk=1)
+        run_after = max(now, started_at + interval) if started_at else now
+        mirror_export_task.using(run_after=run_after).enqueue()
+
+
+def _tasks_run_in_requests():
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
+@task()
+def mirror_export_task():
+    """The task worker's export. Changes committed from the moment it starts
+    queue the next one."""
+    from .models import MirrorExport
+
+    MirrorExport.objects.filter(pk=1).update(queued_at=None, started_at=timezone.now())
+    started = time.monotonic()
+    count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
+    logger.info("mirror exported: %s files, %s KB in %.1f s", count, size // 1024, time.monotonic() - started)
+
+
+@checks.register(checks.Tags.compatibility)
+def check_mirror_export_backend(app_configs=None, **kwargs):
+    if settings.MIRROR_EXPORT_DIR and _tasks_run_in_requests():
+        return [
+            checks.Warning(
+                "MIRROR_EXPORT_DIR is set, but tasks run within requests (the immediate backend): "
+                "the mirror is never re-exported.",
+                hint="Set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.",
+                id="events.W001",
+            )
+        ]
+    return []

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from events.mirror import mirror_export_schedule
 from forum_site import pagecache
 
 from ..models import Signature
@@ -40,6 +41,7 @@ def signature_names_accept(*, signatures, by):
     )
     if accepted:
         pagecache.bump()
+        mirror_export_schedule()
     logger.info("%s signature names accepted by user %s", accepted, by.pk)
     return accepted
 
@@ -56,6 +58,7 @@ def signature_hide(*, signature, by):
         hidden_at=timezone.now(), hidden_by=by
     )
     pagecache.bump()
+    mirror_export_schedule()
     logger.info("signature %s hidden by user %s", signature.pk, by.pk)
     return bool(updated)
 
@@ -64,4 +67,5 @@ def signature_hide(*, signature, by):
 def signature_unhide(*, signature, by):
     Signature.objects.filter(pk=signature.pk).update(hidden_at=None, hidden_by=None)
     pagecache.bump()
+    mirror_export_schedule()
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from events.mirror import mirror_export_schedule
 from forum_site import pagecache
 
 from ..mailbox import email_digest
@@ -112,6 +113,7 @@ def person_confirm(*, person, data=None):
     person.save(update_fields=["status", "confirmed_at", *changed])
     if model.shown_publicly:
         pagecache.bump()
+        mirror_export_schedule()
     mail_enqueue(recipient=person, kind=model.mail_kinds["confirmed"])
     logger.info("%s %s confirmed", model.feature, person.pk)
     return person
@@ -133,6 +135,7 @@ def person_correct(*, person, data, review=(), reset=()):
         person.save(update_fields=[*changed, *reset])
         if model.shown_publicly:
             pagecache.bump()
+            mirror_export_schedule()
         logger.info("%s %s corrected by its owner", model.feature, person.pk)
     return person
 
@@ -146,4 +149,5 @@ def person_withdraw(*, person):
     erased_bytes_flush(models=[model, OutgoingMail])
     if model.shown_publicly:
         pagecache.bump()
+        mirror_export_schedule()
     logger.info("%s %s withdrawn and erased", model.feature, person.pk)
