@@ -2,14 +2,10 @@
 every language, served by a plain web server under any path, with no broken
 link, no link back to the origin but the forms' and no signatory's name."""
 
-import functools
 import gzip
 import io
 import re
-import threading
 from datetime import timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
@@ -46,32 +42,6 @@ def content(demo_event, settings):
         name_accepted_at=timezone.now(),
     )
     return demo_event
-
-
-class _NoIndexHandler(SimpleHTTPRequestHandler):
-    """A static host without directory indexes: a directory is not found."""
-
-    def send_head(self):
-        if Path(self.translate_path(self.path)).is_dir():
-            self.send_error(404)
-            return None
-        return super().send_head()
-
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture
-def static_host(tmp_path):
-    """Serves tmp_path/www over http on a loopback port, as any static host would."""
-    root = tmp_path / "www"
-    root.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_NoIndexHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 def _files(directory):
