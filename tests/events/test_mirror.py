@@ -6,6 +6,7 @@ import gzip
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit
 from urllib.request import urlopen
@@ -258,3 +259,17 @@ def test_mirrored_page_weighs_no_more_than_the_live_one(client, content, static_
     # a few bytes more than "/static/" (testserver's absolute links are short).
     assert mirror_gzip <= live_gzip + 64
     assert mirror_gzip <= 60 * 1024
+
+
+def test_sample_mirror_host_sends_the_live_sites_policies(settings):
+    """deploy/nginx-mirror.conf: the live Content-Security-Policy (no forms on a
+    mirror) and Permissions-Policy, word for word."""
+    conf = (Path(settings.BASE_DIR) / "deploy" / "nginx-mirror.conf").read_text()
+    csp = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', conf)[1]
+    directives = {k: list(v) for k, v in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
+    directives["form-action"] = ["'none'"]
+    assert csp == "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+    permissions = re.search(r"add_header Permissions-Policy '([^']+)' always;", conf)[1]
+    assert permissions == settings.PERMISSIONS_POLICY
+    for header in ("X-Content-Type-Options nosniff", "X-Frame-Options DENY", "Referrer-Policy same-origin"):
+        assert f"add_header {header} always;" in conf
