@@ -48,6 +48,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.views.defaults import page_not_found
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
@@ -109,7 +110,7 @@ class _Crawl:
             if page[2]:
                 queue.extend(self._internal(value)[0] for _tag, _attrs, value in _links(page[1].decode()))
         not_found = f"/{settings.LANGUAGE_CODE}/{NOT_FOUND_FILE}"
-        rendered[not_found] = (NOT_FOUND_FILE, self._get(not_found).content, True)
+        rendered[not_found] = (NOT_FOUND_FILE, self._not_found(not_found), True)
         home = rendered[f"/{settings.LANGUAGE_CODE}/"]
         rendered["/"] = ("index.html", home[1], True)  # a static host cannot choose by Accept-Language
 
@@ -142,6 +143,13 @@ class _Crawl:
         if response.status_code != 200:
             return None
         return name, response.content, response.get("Content-Type", "").startswith("text/html")
+
+    def _not_found(self, path):
+        """The live 404 page (Django's view and our template), without a
+        "Not Found" line in the log for every export."""
+        request = self.factory.get(path, secure=self.secure)
+        with translation.override(settings.LANGUAGE_CODE):
+            return page_not_found(request, Resolver404()).content
 
     def _form_elsewhere(self, path, language):
         request = self.factory.get(path, secure=self.secure)
