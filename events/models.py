@@ -306,3 +306,18 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class MirrorExport(models.Model):
+    """One row: whether a re-export of the static mirror is queued for the
+    task worker, and when the last one started (events.mirror)."""
+
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mirror export")
+        verbose_name_plural = _("mirror exports")
+
+    def __str__(self):
+        return str(self.started_at or "")

@@ -35,6 +35,25 @@ def security_headers(get_response):
     return middleware
 
 
+def onion_location(get_response):
+    """With ONION_URL set, every page (not static files) tells Tor Browser
+    that this page also lives at the onion address, except when read there.
+    Inside the page cache, so a stored page keeps the header."""
+
+    def middleware(request):
+        response = get_response(request)
+        onion = settings.ONION_URL
+        if (
+            onion
+            and response.get("Content-Type", "").startswith("text/html")
+            and request.META.get("HTTP_HOST", "").split(":")[0] != onion.split("://", 1)[-1]
+        ):
+            response.headers.setdefault("Onion-Location", onion + request.get_full_path())
+        return response
+
+    return middleware
+
+
 def limit_public_posts(get_response):
     """Refuse a public form post larger than PUBLIC_POST_MAX_BYTES with 400,
     from its Content-Length, before anything reads it."""

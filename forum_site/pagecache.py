@@ -43,6 +43,8 @@ _NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-la
 _version = {"state": (None, 0.0)}
 # How long one request's claim to render an expired page again holds off the others.
 REFRESH_CLAIM_SECONDS = 10
+# Set in the WSGI environ of the requests events.mirror renders for the static copy.
+MIRROR_EXPORT_KEY = "forum_site.mirror_export"
 
 
 def accepts_gzip(accept_encoding):
@@ -70,7 +72,8 @@ def accepts_gzip(accept_encoding):
 
 
 def public_page(view):
-    """Mark a view's successful responses as public and cacheable."""
+    """Mark a view's successful responses as public and cacheable (and the
+    view as one the static mirror copies, events.mirror)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -81,6 +84,7 @@ def public_page(view):
             response.page_cacheable = True
         return response
 
+    wrapped.is_public_page = True
     return wrapped
 
 
@@ -202,7 +206,12 @@ class _Store:
     @staticmethod
     def eligible(environ):
         cookies = environ.get("HTTP_COOKIE", "")
-        return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME + "=" not in cookies
+        return (
+            environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME + "=" not in cookies
+            # The mirror's export renders pages as of now, never from memory.
+            and not environ.get(MIRROR_EXPORT_KEY)
+        )
 
     def get(self, environ, *, claim=True):
         """(key, entry or None); the key holds the content version read now,

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Production differs from
 development by values only (HackSoft styleguide), never by another file.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "forum_site.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "forum_site.middleware.security_headers",
+    "forum_site.middleware.onion_location",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum_site.context_processors.site",
+                "forum_site.context_processors.ways_in",
             ],
         },
     },
@@ -389,6 +392,27 @@ if not SITE_URL:
 # Mail links carry private tokens: over plain http only where https is turned off by name.
 if SECURE_SSL_REDIRECT and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must start with https:// (or set SECURE_SSL_REDIRECT=False by name).")
+
+# --- Other ways in, where the site is blocked (README, "When the site is blocked") --------
+# The onion service's address (http://….onion, no path). Public pages then send
+# Onion-Location, the site answers the onion host name (nginx's onion server block
+# tells it the connection is secure, so no redirect there), and the footer and every
+# mail give it beside SITE_URL.
+ONION_URL = env.str("ONION_URL", default="").rstrip("/")
+if ONION_URL and not re.fullmatch(r"https?://[a-z2-7]{56}\.onion", ONION_URL):
+    raise ImproperlyConfigured("ONION_URL is http://<56 characters>.onion, without a path.")
+if ONION_URL:
+    _onion_host = ONION_URL.split("://", 1)[1]
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, _onion_host]
+    CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, ONION_URL, ONION_URL.replace("http://", "https://", 1)]
+# Addresses of static mirrors (comma-separated, each the URL of the mirror's root,
+# e.g. https://mirror.example.net/m/): listed in the footer of every page and in every mail.
+MIRROR_URLS = [url.rstrip("/") + "/" for url in env.list("MIRROR_URLS", default=[])]
+# Where the task worker keeps a current static mirror (`manage.py export_mirror DIR`
+# on every content change), at most once every MIRROR_EXPORT_SECONDS. Needs the
+# database task backend and `manage.py db_worker` (a system check says so). Empty: off.
+MIRROR_EXPORT_DIR = env.str("MIRROR_EXPORT_DIR", default="")
+MIRROR_EXPORT_SECONDS = env.int("MIRROR_EXPORT_SECONDS", default=60)
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {

@@ -8,6 +8,7 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
+        from events.mirror import mirror_export_schedule
         from forum_site.pagecache import bump
 
         # Public content: the Declaration's text, whether media registration is open.
@@ -16,3 +17,6 @@ class RegistrationsConfig(AppConfig):
             model = self.get_model(name)
             post_save.connect(bump, sender=model, dispatch_uid=f"pagecache-save-{name}")
             post_delete.connect(bump, sender=model, dispatch_uid=f"pagecache-delete-{name}")
+            # The static mirror too, re-exported by the task worker (events.mirror).
+            post_save.connect(mirror_export_schedule, sender=model, dispatch_uid=f"mirror-save-{name}")
+            post_delete.connect(mirror_export_schedule, sender=model, dispatch_uid=f"mirror-delete-{name}")

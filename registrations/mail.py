@@ -10,6 +10,7 @@ from django.utils import translation
 
 from events import ical
 from events.localtime import describe_range
+from forum_site.context_processors import ways_in
 
 from . import links
 from .models import OutgoingMail, accreditation_of
@@ -38,6 +39,7 @@ def build_message(mail):
             "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
             "confirm_url": links.absolute_link(person, links.CONFIRM, language=language),
             "status_url": links.absolute_link(person, links.STATUS, language=language),
+            **ways_in(),
         }
         template = person.template(f"mail/{mail.kind}")
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from events.mirror import is_mirror_request
 from events.models import Event
 from forum_site.pagecache import public_page, shows_count
 
@@ -225,6 +226,10 @@ def declaration(request, slug):
     own), so this page carries no token and can be cached. Its count and list
     may be COUNT_REFRESH_SECONDS old."""
     declaration = _declaration(slug, with_count=True)
+    if is_mirror_request(request):
+        # Names could never be erased from a mirror's hosts: the copy has the text and count only.
+        context = {"declaration": declaration, "event": declaration.event}
+        return render(request, "registrations/declaration/declaration_mirror.html", context)
     signatures = (
         declaration.signatures.listed(reviewed=declaration.review_names)
         .order_by("-confirmed_at", "-pk")

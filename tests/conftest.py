@@ -1,5 +1,8 @@
+import functools
 import io
 import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -149,3 +152,31 @@ def totp_code(device, *, steps_ahead=0):
 
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead)
     return f"{code:0{device.digits}d}"
+
+
+class _NoIndexHandler(SimpleHTTPRequestHandler):
+    """A static host without directory indexes: a directory is not found."""
+
+    def send_head(self):
+        if Path(self.translate_path(self.path)).is_dir():
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def static_host(tmp_path):
+    """(root, url): serves the directory `root` over http on a loopback port,
+    as any plain static host would (the static mirror's tests)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_NoIndexHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()

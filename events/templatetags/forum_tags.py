@@ -17,13 +17,15 @@ _LANGUAGE_PREFIX = re.compile(r"^/({})(/|$)".format("|".join(code for code, _ in
 
 @register.simple_tag(takes_context=True)
 def language_alternates(context):
-    """This page in every language: [(code, name, absolute url)], for the
-    switcher and the hreflang links."""
+    """This page in every language: [{code, name, path, absolute url}], for
+    the switcher (plain links: the path carries the language, no cookie) and
+    the hreflang links."""
     request = context["request"]
     return [
         {
             "code": code,
             "name": name,
+            "path": translate_url(request.path, code),
             "url": _absolute(request, translate_url(request.path, code)),
             "current": code == get_language(),
         }

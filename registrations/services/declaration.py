@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from events.mirror import mirror_export_schedule
 from forum_site import pagecache
 
 from .. import counts
@@ -54,6 +55,7 @@ def signature_names_accept(*, signatures, by):
     accepted = awaiting.update(name_accepted_at=timezone.now(), name_accepted_by=by)
     if accepted:
         pagecache.bump()
+        mirror_export_schedule()
     logger.info("%s signature names accepted by user %s", accepted, by.pk)
     return accepted
 
@@ -73,6 +75,7 @@ def signature_hide(*, signature, by):
         signature.save(update_fields=["hidden_at", "hidden_by"])
         counts.person_count_move(signature, before=before, after=signature.counted_as)
     pagecache.bump()
+    mirror_export_schedule()
     logger.info("signature %s hidden by user %s", signature.pk, by.pk)
     return bool(updated)
 
@@ -85,4 +88,5 @@ def signature_unhide(*, signature, by):
     signature.save(update_fields=["hidden_at", "hidden_by"])
     counts.person_count_move(signature, before=before, after=signature.counted_as)
     pagecache.bump()
+    mirror_export_schedule()
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)

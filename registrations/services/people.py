@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from events.mirror import mirror_export_schedule
 from forum_site import pagecache
 
 from .. import counts
@@ -121,6 +122,8 @@ def person_confirm(*, person, data=None):
     # Only the stored count moves: the pages that show it refresh it within
     # COUNT_REFRESH_SECONDS, and no cached page is emptied.
     counts.person_count_move(person, before=before, after=person.counted_as)
+    if model.shown_publicly:
+        mirror_export_schedule()
     mail_enqueue(recipient=person, kind=model.mail_kinds["confirmed"])
     logger.info("%s %s confirmed", model.feature, person.pk)
     return person
@@ -146,6 +149,7 @@ def person_correct(*, person, data, needs_review=lambda row, data: False, reset=
         person.save(update_fields=[*changed, *reset])
         if model.shown_publicly:
             pagecache.bump()
+            mirror_export_schedule()
         logger.info("%s %s corrected by its owner", model.feature, person.pk)
     return person
 
@@ -163,4 +167,6 @@ def person_withdraw(*, person):
     row.delete()
     counts.person_count_move(row, before=row.counted_as, after=model.counted_when_withdrawn)
     erased_bytes_flush(models=[model, OutgoingMail])
+    if model.shown_publicly:
+        mirror_export_schedule()
     logger.info("%s %s withdrawn and erased", model.feature, person.pk)

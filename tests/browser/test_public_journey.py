@@ -15,7 +15,7 @@ def test_visitor_switches_to_russian_sees_local_time_and_loads_the_video(site_ur
     page.get_by_role("link", name="Programme and how to take part").click()
     page.wait_for_url(f"{site_url}/en/events/new-belarus-against-torture/")
 
-    page.get_by_role("button", name="Русский").click()
+    page.get_by_role("link", name="Русский").click()
     page.wait_for_url(f"{site_url}/ru/events/new-belarus-against-torture/")
     assert page.locator("h1").inner_text() == "Новая Беларусь против пыток"
     assert page.locator("html").get_attribute("lang") == "ru"
@@ -63,7 +63,7 @@ def test_page_is_complete_without_javascript(site_url, page_for, demo_event):
     assert page.locator("h1").inner_text() == "Новая Беларусь супраць катаванняў"
     assert page.locator(".schedule-item").count() == session_count
     assert page.locator(".local-time").first.is_hidden()
-    # The switcher is a plain form: it works without scripts.
-    page.get_by_role("button", name="English").click()
+    # The switcher is plain links: it works without scripts.
+    page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{site_url}/en/events/new-belarus-against-torture/")
     assert page.locator("h1").inner_text() == "New Belarus against Torture"

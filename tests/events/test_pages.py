@@ -94,19 +94,21 @@ def test_schedule_marks_a_cancelled_session(client):
 
 
 def test_language_switcher_keeps_the_current_page(client, demo_event):
+    # Plain links since issue 14 (mirrors): the address carries the language, no cookie or POST.
     page = soup(client.get(EVENT_PATH.format(lang="en")))
-    form = page.select_one("form.language-switcher")
-    assert form["action"] == "/i18n/setlang/"
-    assert form.select_one("input[name=next]")["value"] == EVENT_PATH.format(lang="en")
-    assert [b["value"] for b in form.select("button[name=language]")] == ["en", "ru", "be"]
-    assert [text(b) for b in form.select("button")] == ["English", "Русский", "Беларуская"]
+    nav = page.select_one("nav.language-switcher")
+    assert [a["href"] for a in nav.select("a")] == [EVENT_PATH.format(lang=code) for code in ("en", "ru", "be")]
+    assert [a["hreflang"] for a in nav.select("a")] == ["en", "ru", "be"]
+    assert [text(a) for a in nav.select("a")] == ["English", "Русский", "Беларуская"]
 
+    response = client.get(nav.select("a")[1]["href"])
+    assert response.status_code == 200
+    assert soup(response).html["lang"] == "ru"
+    assert not response.cookies
+    # The old switcher's address still answers (pages kept from before).
     response = client.post("/i18n/setlang/", {"language": "ru", "next": EVENT_PATH.format(lang="en")})
     assert response.status_code == 302
     assert response["Location"] == EVENT_PATH.format(lang="ru")
-    assert response.cookies["django_language"].value == "ru"
-    # The choice is remembered for the bare address.
-    assert client.get("/")["Location"] == "/ru/"
 
 
 def test_public_pages_set_no_cookie(client, demo_event):

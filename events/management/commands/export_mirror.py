@@ -1,0 +1,21 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from events.mirror import mirror_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a static copy of every public page in every language into DIR (a symbolic link, "
+        "swapped to the new copy once it is complete)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", metavar="DIR")
+
+    def handle(self, *args, directory, **options):
+        started = time.monotonic()
+        count, size = mirror_export(directory=directory)
+        seconds = time.monotonic() - started
+        self.stdout.write(f"{count} files, {size // 1024} KB in {seconds:.1f} s: {directory}")
