@@ -23,6 +23,13 @@ def access_text(accreditation):
     return "\n".join(part for part in (accreditation.zoom_url, accreditation.access_note) if part)
 
 
+def _on_onion(url):
+    """The same link on the onion address (ONION_URL), or "" without one."""
+    if not settings.ONION_URL or not url.startswith(settings.SITE_URL + "/"):
+        return ""
+    return settings.ONION_URL + url[len(settings.SITE_URL) :]
+
+
 def build_message(mail):
     person = mail.recipient
     event = person.event
@@ -41,6 +48,9 @@ def build_message(mail):
             "status_url": links.absolute_link(person, links.STATUS, language=language),
             **ways_in(),
         }
+        # The private links again on the onion, beside them, for readers where the site is blocked.
+        context["onion_confirm_url"] = _on_onion(context["confirm_url"])
+        context["onion_status_url"] = _on_onion(context["status_url"])
         template = person.template(f"mail/{mail.kind}")
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])

@@ -2,6 +2,8 @@
 (Onion-Location, the onion host name) and the mirrors, in every page's
 footer and in every mail; the language switcher as plain links."""
 
+import re
+
 import pytest
 
 from tests.factories import make_declaration, make_event
@@ -137,8 +139,24 @@ def test_mails_list_the_other_ways_in(client, ways_in, mail_server):
     assert f"Копіі публічных старонак (люстэркі): {MIRROR}, https://copy.example.com/\n" in plain
     page = soup_of(message.get_body(("html",)).get_content())
     assert [a["href"] for a in page.select("a")][-3:] == [f"{ONION}/", MIRROR, "https://copy.example.com/"]
-    # Links in the mail point to the primary address; the onion is given beside them.
-    assert "http://testserver/be/declaration/confirm/?t=" in plain
+    # Links in the mail point to the primary address; the onion is given beside them,
+    # the private link too (where the site is blocked, only the onion reaches it).
+    confirm = re.search(r"^(http://testserver/be/declaration/confirm/\?t=\S+)\n(.*)$", plain, re.M)
+    assert confirm[2] == "У Tor Browser: " + confirm[1].replace("http://testserver", ONION)
+    assert [a["href"] for a in page.select("a")][:2] == [confirm[1], confirm[1].replace("http://testserver", ONION)]
+
+
+def test_mails_carry_no_onion_links_without_an_onion_address(client, settings, mail_server):
+    settings.ONION_URL = ""
+    settings.MIRROR_URLS = []
+    event = make_event()
+    make_declaration(event)
+    form = {"name": "A", "country": "BY", "email": "a@example.org", "visibility": "full", "consent": "on"}
+    client.post(f"/en/events/{event.slug}/declaration/sign/", {**form, "mail_language": "en"})
+    (message,) = mail_server.to("a@example.org")
+    plain = message.get_body(("plain",)).get_content()
+    assert "Tor Browser" not in plain
+    assert "If this site is blocked" not in plain
 
 
 def soup_of(html):
