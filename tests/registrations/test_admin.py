@@ -28,12 +28,12 @@ def event():
 @pytest.fixture
 def organiser_client():
     user = User.objects.create_user("organiser", password="a long test password 1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
+    user.groups.add(Group.objects.get(name="Reviewers"))
     return verified_client(user), user
 
 
-def test_organisers_group_has_exactly_the_review_permissions():
-    codenames = set(Group.objects.get(name="Organisers").permissions.values_list("codename", flat=True))
+def test_reviewers_group_has_exactly_the_review_permissions():
+    codenames = set(Group.objects.get(name="Reviewers").permissions.values_list("codename", flat=True))
     assert codenames == {
         "view_mediaregistration",
         "change_mediaregistration",
@@ -43,6 +43,28 @@ def test_organisers_group_has_exactly_the_review_permissions():
         "change_signature",
         "view_auditentry",
     }
+
+
+def test_editors_group_has_exactly_the_content_permissions():
+    permissions = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename"))
+    assert permissions == {
+        *{("events", f"{action}_event") for action in ("view", "add", "change")},
+        *{
+            ("events", f"{action}_{model}")
+            for model in ("session", "speaker", "organisation", "eventorganisation")
+            for action in ("view", "add", "change", "delete")
+        },
+        *{
+            ("registrations", f"{action}_{model}")
+            for model in ("declaration", "mediaaccreditation")
+            for action in ("view", "add", "change")
+        },
+    }
+
+
+def test_neither_role_can_manage_accounts_or_groups():
+    for group in Group.objects.filter(name__in=["Reviewers", "Editors"]):
+        assert not group.permissions.filter(content_type__app_label__in=["auth", "otp_totp", "otp_static", "axes"])
 
 
 def test_organiser_reviews_but_cannot_edit_content_or_users(organiser_client, event):

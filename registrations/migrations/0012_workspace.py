@@ -1,0 +1,75 @@
+"""The organisers' workspace.
+
+Roles: the "Organisers" group becomes "Reviewers" (its members stay), and an
+"Editors" group is created. Each has exactly what its work needs; neither can
+manage accounts or groups (only superusers can)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+# Registrations, signatures, mail and the audit log.
+REVIEWERS = [
+    ("registrations", "view_mediaregistration"),
+    ("registrations", "change_mediaregistration"),
+    ("registrations", "view_signature"),
+    ("registrations", "change_signature"),
+    ("registrations", "view_outgoingmail"),
+    ("registrations", "change_outgoingmail"),
+    ("registrations", "view_auditentry"),
+]
+# Forums, sessions, speakers, organisations, Declarations, accreditation settings.
+# Removing a forum, a Declaration or an accreditation stays with superusers.
+EDITORS = [
+    *[("events", f"{action}_event") for action in ("view", "add", "change")],
+    *[
+        ("events", f"{action}_{model}")
+        for model in ("session", "speaker", "organisation", "eventorganisation")
+        for action in ("view", "add", "change", "delete")
+    ],
+    *[
+        ("registrations", f"{action}_{model}")
+        for model in ("declaration", "mediaaccreditation")
+        for action in ("view", "add", "change")
+    ],
+]
+
+
+def _permissions(apps, pairs):
+    Permission = apps.get_model("auth", "Permission")
+    return [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in pairs]
+
+
+def create_roles(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    reviewers = Group.objects.filter(name="Organisers").first()
+    if reviewers is None:
+        reviewers, _ = Group.objects.get_or_create(name="Reviewers")
+    else:
+        reviewers.name = "Reviewers"
+        reviewers.save(update_fields=["name"])
+    reviewers.permissions.set(_permissions(apps, REVIEWERS))
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.set(_permissions(apps, EDITORS))
+
+
+def remove_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.filter(name="Editors").delete()
+    Group.objects.filter(name="Reviewers").update(name="Organisers")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registrations", "0010_review_names_allowance_audit_username"),
+        ("events", "0003_content_version"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_roles, remove_roles),
+    ]
