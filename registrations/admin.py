@@ -2,7 +2,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -50,6 +53,22 @@ class DecisionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Internal note (only reviewers see it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+# The decision buttons: (status, service), in the order shown.
+DECISIONS = (
+    (MediaRegistration.Status.APPROVED, services.media_approve),
+    (MediaRegistration.Status.WAITLISTED, services.media_waitlist),
+    (MediaRegistration.Status.REJECTED, services.media_reject),
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -174,15 +193,97 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
         (None, {"fields": ("event", "status", "decided_at", "decided_by", "decision_reason")}),
         (
             _("Journalist"),
-            {"fields": ("name", "outlet", "role", "country_display", "work_url", "languages", "interview_request")},
+            {
+                "fields": (
+                    "name",
+                    "outlet",
+                    "role",
+                    "country_display",
+                    "work_url",
+                    "languages_display",
+                    "interview_request",
+                )
+            },
         ),
         (_("Contact"), {"fields": ("email", "phone", "mail_language")}),
         (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
     )
 
+    change_form_template = "admin/registrations/mediaregistration/change_form.html"
+
     def get_queryset(self, request):
         # Only registrations their owner confirmed reach review.
         return super().get_queryset(request).confirmed()
+
+    @admin.display(description=_("languages followed"))
+    def languages_display(self, obj):
+        return ", ".join(str(LANGUAGE_NAMES.get(code, code)) for code in obj.languages) or "–"
+
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="registrations_mediaregistration_decide",
+            ),
+            path(
+                "<path:object_id>/note/",
+                self.admin_site.admin_view(self.note_view),
+                name="registrations_mediaregistration_note",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        registration = self.get_object(request, object_id)
+        if registration is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "history": registration.review_entries.all(),
+                "decisions": DECISIONS,
+                "decision_form": DecisionForm(),
+                "note_form": NoteForm(),
+                "can_decide": self.has_change_permission(request, registration),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _own_page(self, request, object_id):
+        registration = self.get_object(request, object_id)
+        if registration is None:
+            raise Http404
+        if request.method != "POST" or not self.has_change_permission(request, registration):
+            raise PermissionDenied
+        return registration
+
+    def decide_view(self, request, object_id):
+        """The decision buttons on a registration's own page."""
+        registration = self._own_page(request, object_id)
+        service = dict(DECISIONS).get(request.POST.get("decision"))
+        form = DecisionForm(request.POST)
+        if service is None or not form.is_valid():
+            self.message_user(
+                request, _("Choose a decision; the reason may be at most 1000 characters."), messages.ERROR
+            )
+        else:
+            registration = service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("%(registration)s: %(status)s. The registrant is told by e-mail.")
+                % {"registration": registration, "status": registration.get_status_display()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
+
+    def note_view(self, request, object_id):
+        """An internal note: in the history, never shown to the registrant."""
+        registration = self._own_page(request, object_id)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            services.media_note_add(registration=registration, by=request.user, text=form.cleaned_data["note"])
+            self.message_user(request, _("Note added."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("A note needs some text (at most 2000 characters)."), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
 
     def _decide(self, request, queryset, service, verb):
         if "apply" in request.POST:

@@ -221,6 +221,37 @@ class MediaRegistration(OptInPerson):
         return _("Media registration #%(number)s") % {"number": self.pk}
 
 
+class ReviewEntry(models.Model):
+    """A registration's history as reviewers see it on its page: each decision
+    (who, when, what, the reason given) and each internal note. Notes are never
+    shown or mailed to the registrant; all of it is erased with the record."""
+
+    registration = models.ForeignKey(
+        MediaRegistration, on_delete=models.CASCADE, related_name="review_entries", verbose_name=_("registration")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    # Kept when the account is deleted: the history still says who acted.
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    # Empty for an internal note.
+    decision = models.CharField(_("decision"), max_length=16, choices=MediaRegistration.Status.choices, blank=True)
+    text = models.TextField(_("reason or note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("review entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return _("Review entry #%(number)s") % {"number": self.pk}
+
+    @property
+    def is_note(self):
+        return not self.decision
+
+
 class DeclarationQuerySet(models.QuerySet):
     def with_count(self):
         """Each Declaration with `signature_count`: confirmed signatures not

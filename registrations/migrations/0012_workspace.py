@@ -5,7 +5,10 @@ Roles: the "Organisers" group becomes "Reviewers" (its members stay), and an
 manage accounts or groups (only superusers can)."""
 
 from django.contrib.auth.management import create_permissions
-from django.db import migrations
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
 
 # Registrations, signatures, mail and the audit log.
 REVIEWERS = [
@@ -57,6 +60,24 @@ def create_roles(apps, schema_editor):
     editors.permissions.set(_permissions(apps, EDITORS))
 
 
+def carry_over_decisions(apps, schema_editor):
+    """Decisions taken before the history existed: one entry each."""
+    MediaRegistration = apps.get_model("registrations", "MediaRegistration")
+    ReviewEntry = apps.get_model("registrations", "ReviewEntry")
+    decided = MediaRegistration.objects.filter(decided_at__isnull=False).select_related("decided_by")
+    ReviewEntry.objects.bulk_create(
+        ReviewEntry(
+            registration=registration,
+            at=registration.decided_at,
+            by=registration.decided_by,
+            username=registration.decided_by.username if registration.decided_by else "",
+            decision=registration.status,
+            text=registration.decision_reason,
+        )
+        for registration in decided.iterator()
+    )
+
+
 def remove_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Group.objects.filter(name="Editors").delete()
@@ -68,8 +89,54 @@ class Migration(migrations.Migration):
         ("registrations", "0010_review_names_allowance_audit_username"),
         ("events", "0003_content_version"),
         ("auth", "0012_alter_user_first_name_max_length"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="ReviewEntry",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="who")),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unconfirmed", "Waiting for e-mail confirmation"),
+                            ("pending", "Confirmed, waiting for review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Not approved"),
+                            ("waitlisted", "On the waiting list"),
+                        ],
+                        max_length=16,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("text", models.TextField(blank=True, max_length=2000, verbose_name="reason or note")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_entries",
+                        to="registrations.mediaregistration",
+                        verbose_name="registration",
+                    ),
+                ),
+            ],
+            options={"verbose_name": "review entry", "verbose_name_plural": "history", "ordering": ["at", "pk"]},
+        ),
+        migrations.RunPython(carry_over_decisions, migrations.RunPython.noop),
         migrations.RunPython(create_roles, remove_roles),
     ]

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import MediaRegistration, OutgoingMail
+from ..models import MediaRegistration, OutgoingMail, ReviewEntry
 from .outbox import mail_enqueue
 from .people import person_confirm, person_correct, person_submit, person_withdraw
 
@@ -57,6 +57,14 @@ def media_decide(*, registration, status, by, reason=""):
     registration.decided_by = by
     registration.decision_reason = reason.strip()
     registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    ReviewEntry.objects.create(
+        registration=registration,
+        at=registration.decided_at,
+        by=by,
+        username=by.get_username(),
+        decision=status,
+        text=registration.decision_reason,
+    )
     mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
     logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
     return registration
@@ -72,3 +80,15 @@ def media_reject(*, registration, by, reason=""):
 
 def media_waitlist(*, registration, by, reason=""):
     return media_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)
+
+
+@transaction.atomic
+def media_note_add(*, registration, by, text):
+    """A reviewer's internal note on a registration: in its history, never
+    shown or mailed to the registrant, erased with the record."""
+    text = text.strip()
+    if not text:
+        raise DecisionError("an empty note")
+    entry = ReviewEntry.objects.create(registration=registration, by=by, username=by.get_username(), text=text)
+    logger.info("note %s added to media registration %s by user %s", entry.pk, registration.pk, by.pk)
+    return entry

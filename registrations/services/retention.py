@@ -18,6 +18,7 @@ from ..models import (
     MediaAccreditation,
     MediaRegistration,
     OutgoingMail,
+    ReviewEntry,
     Signature,
 )
 from .erasure import erased_bytes_flush
@@ -97,7 +98,7 @@ def personal_data_purge(*, now=None):
     results = {event.slug: event_personal_data_purge(event=event) for event in due}
     if results:
         pagecache.bump()
-        erased_bytes_flush(models=[*PEOPLE, OutgoingMail, AuditEntry], rewrite=True)
+        erased_bytes_flush(models=[*PEOPLE, ReviewEntry, OutgoingMail, AuditEntry], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     return results
