@@ -33,6 +33,14 @@ class ForumAdminSite(OTPAdminSite):
     index_title = _("Workspace")
     login_form = StaffLoginForm
     login_template = "admin/staff_login.html"
+    index_template = "admin/workspace_index.html"
+
+    def index(self, request, extra_context=None):
+        """The overview of every forum comes first, above the lists."""
+        from registrations.overview import forum_overview
+
+        extra_context = {**(extra_context or {}), "forums": forum_overview(user=request.user)}
+        return super().index(request, extra_context)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

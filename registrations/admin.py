@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,7 +16,7 @@ from events.admin import translated_fields
 from events.models import Event
 from events.responses import CalendarResponse
 
-from . import services
+from . import overview, services
 from .countries import country_name
 from .exports import csv_export_response, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
@@ -439,6 +440,40 @@ class SignatureAdmin(PersonalDataAdmin):
         return self.export_csv_response(queryset, name="signatures")
 
 
+class MailEventFilter(admin.SimpleListFilter):
+    """Mail of one forum: to its registrants, its signatories, or its contact address."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return [(str(event.pk), str(event)) for event in Event.objects.order_by("-start")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(
+            Q(registration__event_id=self.value())
+            | Q(signature__declaration__event_id=self.value())
+            | Q(event_id=self.value())
+        )
+
+
+class MailStateFilter(admin.SimpleListFilter):
+    title = _("needs attention")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Queued or retrying")), ("failed", _("Failed, needs staff"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(status__in=overview.MAIL_WAITING)
+        if self.value() == "failed":
+            return queryset.filter(status=OutgoingMail.Status.FAILED)
+        return queryset
+
+
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
     list_display = (
@@ -452,9 +487,10 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
         "sent_at",
         "registration",
         "signature",
+        "event",
     )
-    list_filter = ("status", "kind", "created_at")
-    list_select_related = ("registration", "signature")
+    list_filter = (MailStateFilter, "status", "kind", MailEventFilter, "created_at")
+    list_select_related = ("registration", "signature", "event")
     date_hierarchy = "created_at"
     actions = ("resend",)
 

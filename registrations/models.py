@@ -443,6 +443,11 @@ class OutgoingMail(models.Model):
     signature = models.ForeignKey(
         Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
     )
+    # Mail for no person's record: a note to this forum's contact address,
+    # whose address is read when the mail is sent.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -137,6 +137,18 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "review entry", "verbose_name_plural": "history", "ordering": ["at", "pk"]},
         ),
+        migrations.AddField(
+            model_name="outgoingmail",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="events.event",
+                verbose_name="event",
+            ),
+        ),
         migrations.RunPython(carry_over_decisions, migrations.RunPython.noop),
         migrations.RunPython(create_roles, remove_roles),
     ]
