@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from events import ical
-from events.admin import translated_fields
+from events.admin import EventAdmin, translated_fields
 from events.models import Event
 from events.responses import CalendarResponse
 
@@ -526,3 +526,75 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MediaAccreditationInline(TranslationStackedInline):
+    model = MediaAccreditation
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("is_open", ("opens_at", "closes_at"), "zoom_url", "access_note")
+
+
+class DeclarationInline(TranslationStackedInline):
+    model = Declaration
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("title", "text", "is_open", "review_names")
+
+
+class CopyForm(forms.Form):
+    start_date = forms.DateField(
+        label=_("Date of the new forum"),
+        help_text=_("Its sessions move by as many days; times of day stay."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    slug = forms.SlugField(label=_("Address of the new forum's page"), max_length=100)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Event.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Another forum already has this address."))
+        return slug
+
+
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class ForumAdmin(EventAdmin):
+    """A forum in one form: its texts, its media accreditation and its
+    Declaration (inline), its organisations and sessions; and a copy of a past
+    forum to start the next one."""
+
+    inlines = (MediaAccreditationInline, DeclarationInline, *EventAdmin.inlines)
+    actions = ("copy_forum",)
+
+    @admin.action(description=_("Copy this forum to a new date"), permissions=["add"])
+    def copy_forum(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one forum to copy."), messages.WARNING)
+            return None
+        event = queryset.get()
+        form = CopyForm(request.POST if "apply" in request.POST else None, initial={"slug": f"{event.slug}-copy"})
+        if form.is_valid():
+            copy = services.event_copy(
+                event=event, start_date=form.cleaned_data["start_date"], slug=form.cleaned_data["slug"]
+            )
+            self.message_user(
+                request,
+                _("“%(event)s” copied, unpublished: check its texts and sessions, add the Zoom link, then publish.")
+                % {"event": event},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[copy.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Copy this forum to a new date"),
+            "event": event,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/copy.html", context)

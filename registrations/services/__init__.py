@@ -13,6 +13,7 @@ from .declaration import (
     signature_names_accept,
     signature_unhide,
 )
+from .forums import event_copy
 from .media import (
     DecisionError,
     media_approve,
@@ -35,6 +36,7 @@ __all__ = [
     "declaration_correct",
     "declaration_submit",
     "declaration_withdraw",
+    "event_copy",
     "event_personal_data_purge",
     "mail_deliver",
     "mail_enqueue",
