@@ -56,6 +56,50 @@ class DecisionForm(forms.Form):
     )
 
 
+class MessageForm(forms.Form):
+    """A subject and a text per language (from settings.LANGUAGES); English
+    is required, as every person without their language receives it."""
+
+    previewed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in settings.LANGUAGES:
+            required = code == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+            self.fields[f"subject_{code}"] = forms.CharField(
+                label=_("Subject (%(language)s)") % {"language": name}, max_length=200, required=required
+            )
+            self.fields[f"body_{code}"] = forms.CharField(
+                label=_("Text (%(language)s)") % {"language": name},
+                max_length=10000,
+                required=required,
+                widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+            )
+
+    def texts(self):
+        return {name: value for name, value in self.cleaned_data.items() if name != "previewed"}
+
+    def previews(self, people):
+        """Per language: the subject and text as its readers will get them
+        (English where left empty), and how many people read that language."""
+        counts = {}
+        for person in people:
+            counts[person.mail_language] = counts.get(person.mail_language, 0) + 1
+        default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+        data = self.cleaned_data
+        return [
+            {
+                "code": code,
+                "name": name,
+                "readers": counts.get(code, 0),
+                "fallback": not data.get(f"subject_{code}") or not data.get(f"body_{code}"),
+                "subject": data.get(f"subject_{code}") or data[f"subject_{default}"],
+                "body": data.get(f"body_{code}") or data[f"body_{default}"],
+            }
+            for code, name in settings.LANGUAGES
+        ]
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Internal note (only reviewers see it)"),
@@ -183,7 +227,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     search_fields = ("name__istartswith", "outlet__istartswith")
     date_hierarchy = "created_at"
     list_per_page = 50
-    actions = ("approve", "reject", "waitlist", "export_csv", "export_ics")
+    actions = ("approve", "reject", "waitlist", "write_message", "export_csv", "export_ics")
     # The row's number, event and status, what the journalist typed, then the review.
     csv_fields = (
         *("id", "event", "status"),
@@ -325,6 +369,48 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     @admin.action(description=_("Put selected registrations on the waiting list"), permissions=["change"])
     def waitlist(self, request, queryset):
         return self._decide(request, queryset, services.media_waitlist, _("on the waiting list"))
+
+    @admin.action(description=_("Write a message to the selected registrants"), permissions=["change"])
+    def write_message(self, request, queryset):
+        """One message, a subject and text per language; a preview of each
+        language first, then one mail per person through the outbox."""
+        people = list(queryset.order_by("pk"))
+        events = {person.event_id for person in people}
+        if len(events) != 1:
+            self.message_user(
+                request, _("Select registrants of one forum (filter the list by forum)."), messages.WARNING
+            )
+            return None
+        form = MessageForm(request.POST if "apply" in request.POST else None)
+        previews = None
+        if form.is_valid():
+            if form.cleaned_data["previewed"] and "send" in request.POST:
+                message = services.message_send(registrations=people, texts=form.texts(), by=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Message queued for %(count)d person, in their language.",
+                        "Message queued for %(count)d people, each in their language.",
+                        message.recipients,
+                    )
+                    % {"count": message.recipients},
+                    messages.SUCCESS,
+                )
+                return None
+            previews = form.previews(people)
+            form = MessageForm({**form.cleaned_data, "previewed": True})
+            form.is_valid()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Write to media registrants"),
+            "event": people[0].event,
+            "people": people,
+            "form": form,
+            "previews": previews,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/registrations/message.html", context)
 
     @admin.action(description=_("Export selected registrations as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):

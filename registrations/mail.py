@@ -30,6 +30,7 @@ def build_message(mail):
         approved = mail.kind == OutgoingMail.Kind.APPROVED
         accreditation = accreditation_of(event) if approved else None
         context = {
+            "message": mail.message,
             "person": person,
             "event": event,
             "when": describe_range(event.start, event.end, event.zone),
@@ -51,4 +52,9 @@ def build_message(mail):
                 location=accreditation.zoom_url if accreditation else "",
             )
             message.attach(f"{event.slug}.ics", invitation, "text/calendar; charset=utf-8; method=PUBLISH")
+        session = mail.message.session if mail.message else None
+        if session is not None:
+            # A changed session: its own calendar entry, with the new time.
+            entry = ical.session_calendar(session, event=event, page_url=context["page_url"])
+            message.attach(f"{event.slug}-{session.pk}.ics", entry, "text/calendar; charset=utf-8")
     return message

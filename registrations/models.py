@@ -405,6 +405,34 @@ class Signature(OptInPerson):
         return ""
 
 
+class Message(models.Model):
+    """What reviewers write to media registrants: a subject and a body per
+    language; each person receives it in their mail language (English where
+    that language was left empty), one mail each, through the outbox."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000)
+    # A session whose change the message announces: its calendar entry goes with it.
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Message #%(number)s") % {"number": self.pk}
+
+
 class OutgoingMail(models.Model):
     """The outbox: one row per mail, written in the same transaction as the
     change it reports, so no mail is lost when the mail server is down. The
@@ -421,6 +449,10 @@ class OutgoingMail(models.Model):
         SIGN_CONFIRM = "sign_confirm", _("Please confirm your signature")
         SIGN_REMINDER = "sign_reminder", _("Reminder of an existing signature")
         SIGNED = "signed", _("Signature confirmed")
+        MESSAGE = "message", _("Message from the organisers")
+        UPDATE = "update", _("Updated invitation")
+        CANCEL = "cancel", _("Cancellation")
+        PLACE_FREED = "place_freed", _("A place is free (to the forum's contact address)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -447,6 +479,10 @@ class OutgoingMail(models.Model):
     # whose address is read when the mail is sent.
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    # The message it carries (kind "message"); its text is rendered in the person's language.
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("message")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -501,6 +537,7 @@ class AuditEntry(models.Model):
         LIST = "list", _("listed")
         SEARCH = "search", _("searched")
         EXPORT = "export", _("exported")
+        MESSAGE = "message", _("wrote to")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

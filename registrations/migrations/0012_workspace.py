@@ -4,10 +4,10 @@ Roles: the "Organisers" group becomes "Reviewers" (its members stay), and an
 "Editors" group is created. Each has exactly what its work needs; neither can
 manage accounts or groups (only superusers can)."""
 
-from django.contrib.auth.management import create_permissions
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 # Registrations, signatures, mail and the audit log.
@@ -86,13 +86,127 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("events", "0004_workspace"),
         ("registrations", "0010_review_names_allowance_audit_username"),
-        ("events", "0003_content_version"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="outgoingmail",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="events.event",
+                verbose_name="event",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "viewed"),
+                    ("list", "listed"),
+                    ("search", "searched"),
+                    ("export", "exported"),
+                    ("message", "wrote to"),
+                ],
+                max_length=16,
+                verbose_name="action",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="outgoingmail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("confirm", "Please confirm"),
+                    ("reminder", "Reminder of an existing registration"),
+                    ("confirmed", "Confirmed"),
+                    ("approved", "Approved, with access"),
+                    ("rejected", "Not approved"),
+                    ("waitlisted", "Waiting list"),
+                    ("sign_confirm", "Please confirm your signature"),
+                    ("sign_reminder", "Reminder of an existing signature"),
+                    ("signed", "Signature confirmed"),
+                    ("message", "Message from the organisers"),
+                    ("update", "Updated invitation"),
+                    ("cancel", "Cancellation"),
+                    ("place_freed", "A place is free (to the forum's contact address)"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Message",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("subject_en", models.CharField(max_length=200, null=True, verbose_name="subject")),
+                ("subject_ru", models.CharField(max_length=200, null=True, verbose_name="subject")),
+                ("subject_be", models.CharField(max_length=200, null=True, verbose_name="subject")),
+                ("body", models.TextField(max_length=10000, verbose_name="text")),
+                ("body_en", models.TextField(max_length=10000, null=True, verbose_name="text")),
+                ("body_ru", models.TextField(max_length=10000, null=True, verbose_name="text")),
+                ("body_be", models.TextField(max_length=10000, null=True, verbose_name="text")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="who")),
+                ("recipients", models.PositiveIntegerField(default=0, verbose_name="recipients")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="events.session",
+                        verbose_name="session",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ["-created_at", "-pk"],
+            },
+        ),
+        migrations.AddField(
+            model_name="outgoingmail",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mails",
+                to="registrations.message",
+                verbose_name="message",
+            ),
+        ),
         migrations.CreateModel(
             name="ReviewEntry",
             fields=[
@@ -135,19 +249,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"verbose_name": "review entry", "verbose_name_plural": "history", "ordering": ["at", "pk"]},
-        ),
-        migrations.AddField(
-            model_name="outgoingmail",
-            name="event",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="events.event",
-                verbose_name="event",
-            ),
+            options={
+                "verbose_name": "review entry",
+                "verbose_name_plural": "history",
+                "ordering": ["at", "pk"],
+            },
         ),
         migrations.RunPython(carry_over_decisions, migrations.RunPython.noop),
         migrations.RunPython(create_roles, remove_roles),

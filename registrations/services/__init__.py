@@ -26,11 +26,13 @@ from .media import (
     media_waitlist,
     media_withdraw,
 )
+from .messages import MessageError, message_send
 from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
     "DecisionError",
+    "MessageError",
     "audit_record",
     "declaration_confirm",
     "declaration_correct",
@@ -51,6 +53,7 @@ __all__ = [
     "media_submit",
     "media_waitlist",
     "media_withdraw",
+    "message_send",
     "personal_data_purge",
     "signature_hide",
     "signature_names_accept",
