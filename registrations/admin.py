@@ -26,10 +26,17 @@ from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistrati
 
 @admin.register(MediaAccreditation)
 class MediaAccreditationAdmin(TranslationAdmin):
-    list_display = ("event", "is_open", "opens_at", "closes_at")
+    list_display = ("event", "is_open", "opens_at", "closes_at", "capacity")
     list_filter = ("is_open",)
     list_select_related = ("event",)
     autocomplete_fields = ("event",)
+
+    def response_change(self, request, obj):
+        """A changed Zoom link or access note: ask whether to tell approved journalists now."""
+        response = super().response_change(request, obj)
+        if "_continue" not in request.POST and services.invitation_holders_behind(event=obj.event).exists():
+            return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.event_id]))
+        return response
 
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
@@ -619,7 +626,7 @@ class MediaAccreditationInline(TranslationStackedInline):
     extra = 1
     max_num = 1
     can_delete = False
-    fields = ("is_open", ("opens_at", "closes_at"), "zoom_url", "access_note")
+    fields = ("is_open", ("opens_at", "closes_at"), "capacity", "zoom_url", "access_note")
 
 
 class DeclarationInline(TranslationStackedInline):
@@ -656,6 +663,50 @@ class ForumAdmin(EventAdmin):
 
     inlines = (MediaAccreditationInline, DeclarationInline, *EventAdmin.inlines)
     actions = ("copy_forum",)
+
+    def get_urls(self):
+        notify = path(
+            "<path:object_id>/notify/",
+            self.admin_site.admin_view(self.notify_view),
+            name="events_event_notify",
+        )
+        return [notify, *super().get_urls()]
+
+    def response_change(self, request, obj):
+        """After a change that approved journalists' calendars must follow,
+        the editor is asked whether to send them the update now."""
+        response = super().response_change(request, obj)
+        if "_continue" not in request.POST and services.invitation_holders_behind(event=obj).exists():
+            return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.pk]))
+        return response
+
+    def notify_view(self, request, object_id):
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        if request.method == "POST":
+            count = services.invitation_update_send(event=event, by=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d approved journalist will receive the updated invitation.",
+                    "%(count)d approved journalists will receive the updated invitation.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Tell approved journalists"),
+            "event": event,
+            "count": services.invitation_holders_behind(event=event).count(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/events/notify.html", context)
 
     @admin.action(description=_("Copy this forum to a new date"), permissions=["add"])
     def copy_forum(self, request, queryset):

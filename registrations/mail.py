@@ -22,12 +22,16 @@ def access_text(accreditation):
     return "\n".join(part for part in (accreditation.zoom_url, accreditation.access_note) if part)
 
 
+# Mail that carries the journalist's personal calendar invitation.
+INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, OutgoingMail.Kind.CANCEL)
+
+
 def build_message(mail):
     person = mail.recipient
     event = person.event
     language = person.mail_language
     with translation.override(language):
-        approved = mail.kind == OutgoingMail.Kind.APPROVED
+        approved = mail.kind in INVITATION_KINDS
         accreditation = accreditation_of(event) if approved else None
         context = {
             "message": mail.message,
@@ -45,13 +49,18 @@ def build_message(mail):
         message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         if approved:
+            # An iTIP request (or cancellation) that calendars keep and update.
             invitation = ical.event_invitation(
                 event,
                 page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
                 private_text=access_text(accreditation),
                 location=accreditation.zoom_url if accreditation else "",
+                organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
+                attendee=(person.name, person.email),
+                revision=accreditation.access_revision if accreditation else 0,
             )
-            message.attach(f"{event.slug}.ics", invitation, "text/calendar; charset=utf-8; method=PUBLISH")
+            method = "CANCEL" if event.is_cancelled else "REQUEST"
+            message.attach(f"{event.slug}.ics", invitation, f"text/calendar; charset=utf-8; method={method}")
         session = mail.message.session if mail.message else None
         if session is not None:
             # A changed session: its own calendar entry, with the new time.

@@ -120,6 +120,15 @@ class MediaAccreditation(models.Model):
         _("Zoom link"), max_length=500, blank=True, help_text=_("Sent only to approved journalists.")
     )
     erased_count = models.PositiveIntegerField(_("registrations erased after the event"), default=0, editable=False)
+    # Grows with each change of the access (the Zoom link, the note): part of
+    # the invitation's SEQUENCE, with the event's own.
+    access_revision = models.PositiveIntegerField(_("access revision"), default=0, editable=False)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many journalists can be approved. Empty: no limit."),
+    )
     access_note = models.TextField(
         _("access note"),
         blank=True,
@@ -134,6 +143,24 @@ class MediaAccreditation(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+    ACCESS_FIELDS = ("zoom_url", *(f"access_note_{code}" for code, _name in settings.LANGUAGES))
+
+    def save(self, *args, **kwargs):
+        """A changed access makes a new revision of the invitation."""
+        if self.pk is not None:
+            old = type(self).objects.filter(pk=self.pk).values(*self.ACCESS_FIELDS, "access_revision").first()
+            if old is not None and any(old[name] != getattr(self, name) for name in self.ACCESS_FIELDS):
+                self.access_revision = old["access_revision"] + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "access_revision"}
+        super().save(*args, **kwargs)
+
+    @property
+    def invitation_sequence(self):
+        """The SEQUENCE of approved journalists' invitation: it grows when the
+        forum's time or title changes, when it is cancelled, and when the access changes."""
+        return self.event.sequence + self.access_revision
 
     def accepts_registrations(self, now=None):
         """Open, after `opens_at`, and before `closes_at` (when organisers set
@@ -196,6 +223,9 @@ class MediaRegistration(OptInPerson):
         verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
+    # The SEQUENCE of the last invitation sent to this journalist: approved
+    # journalists below the accreditation's current one hold an older one.
+    invitation_sequence = models.PositiveIntegerField(_("invitation revision sent"), default=0, editable=False)
 
     confirmed_status = Status.PENDING
 

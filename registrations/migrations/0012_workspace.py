@@ -78,6 +78,15 @@ def carry_over_decisions(apps, schema_editor):
     )
 
 
+def carry_over_invitations(apps, schema_editor):
+    """Approved journalists hold the invitation of their forum as it is now."""
+    MediaRegistration = apps.get_model("registrations", "MediaRegistration")
+    for event_id, sequence in (
+        MediaRegistration.objects.filter(status="approved").values_list("event_id", "event__sequence").distinct()
+    ):
+        MediaRegistration.objects.filter(event_id=event_id, status="approved").update(invitation_sequence=sequence)
+
+
 def remove_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Group.objects.filter(name="Editors").delete()
@@ -93,6 +102,26 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="mediaaccreditation",
+            name="access_revision",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="access revision"),
+        ),
+        migrations.AddField(
+            model_name="mediaaccreditation",
+            name="capacity",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="How many journalists can be approved. Empty: no limit.",
+                null=True,
+                verbose_name="places",
+            ),
+        ),
+        migrations.AddField(
+            model_name="mediaregistration",
+            name="invitation_sequence",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="invitation revision sent"),
+        ),
         migrations.AddField(
             model_name="outgoingmail",
             name="event",
@@ -256,5 +285,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(carry_over_decisions, migrations.RunPython.noop),
+        migrations.RunPython(carry_over_invitations, migrations.RunPython.noop),
         migrations.RunPython(create_roles, remove_roles),
     ]

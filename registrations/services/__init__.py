@@ -14,6 +14,7 @@ from .declaration import (
     signature_unhide,
 )
 from .forums import event_copy
+from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
     media_approve,
@@ -40,6 +41,8 @@ __all__ = [
     "declaration_withdraw",
     "event_copy",
     "event_personal_data_purge",
+    "invitation_holders_behind",
+    "invitation_update_send",
     "mail_deliver",
     "mail_enqueue",
     "mail_resend",

@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import MediaRegistration, OutgoingMail, ReviewEntry
+from ..models import MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
 from .outbox import mail_enqueue
 from .people import person_confirm, person_correct, person_submit, person_withdraw
 
@@ -56,7 +56,11 @@ def media_decide(*, registration, status, by, reason=""):
     registration.decided_at = timezone.now()
     registration.decided_by = by
     registration.decision_reason = reason.strip()
-    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    accreditation = accreditation_of(registration.event)
+    if status == Status.APPROVED and accreditation is not None:
+        # The approval mail carries the invitation as it is now.
+        registration.invitation_sequence = accreditation.invitation_sequence
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "invitation_sequence"])
     ReviewEntry.objects.create(
         registration=registration,
         at=registration.decided_at,

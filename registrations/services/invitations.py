@@ -1,0 +1,45 @@
+"""Approved journalists' calendar invitation (iTIP, RFC 5546): when the
+forum's time, title or access changes, or the forum is cancelled, those who
+hold an older invitation receive an update (same UID, higher SEQUENCE) or a
+cancellation, once an editor confirms."""
+
+import logging
+
+from django.db import transaction
+
+from ..models import AuditEntry, MediaRegistration, OutgoingMail, accreditation_of
+from .audit import audit_record
+from .outbox import mail_enqueue
+
+logger = logging.getLogger(__name__)
+
+
+def invitation_holders_behind(*, event):
+    """Approved journalists of `event` whose invitation is older than the current one."""
+    accreditation = accreditation_of(event)
+    if accreditation is None:
+        return MediaRegistration.objects.none()
+    return MediaRegistration.objects.filter(
+        event=event,
+        status=MediaRegistration.Status.APPROVED,
+        invitation_sequence__lt=accreditation.invitation_sequence,
+    )
+
+
+@transaction.atomic
+def invitation_update_send(*, event, by):
+    """Send each approved journalist holding an older invitation the current
+    one (METHOD:REQUEST), or a cancellation (METHOD:CANCEL) when the forum is
+    cancelled. Returns how many were written to."""
+    accreditation = accreditation_of(event)
+    people = list(invitation_holders_behind(event=event).select_for_update())
+    kind = OutgoingMail.Kind.CANCEL if event.is_cancelled else OutgoingMail.Kind.UPDATE
+    for person in people:
+        mail_enqueue(recipient=person, kind=kind)
+    MediaRegistration.objects.filter(pk__in=[p.pk for p in people]).update(
+        invitation_sequence=accreditation.invitation_sequence
+    )
+    if people:
+        audit_record(user=by, action=AuditEntry.Action.MESSAGE, model=MediaRegistration, rows=len(people), event=event)
+    logger.info("event %s: %s %s invitations sent by user %s", event.pk, len(people), kind, by.pk)
+    return len(people)
