@@ -279,6 +279,11 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 name="registrations_mediaregistration_decide",
             ),
             path(
+                "promote/<int:event_id>/",
+                self.admin_site.admin_view(self.promote_view),
+                name="registrations_mediaregistration_promote",
+            ),
+            path(
                 "<path:object_id>/note/",
                 self.admin_site.admin_view(self.note_view),
                 name="registrations_mediaregistration_note",
@@ -325,6 +330,30 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
+
+    def promote_view(self, request, event_id):
+        """From the overview: approve the oldest waitlisted journalist of a
+        forum whose place was freed; they are mailed their access."""
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        event = Event.objects.filter(pk=event_id).first()
+        if event is None:
+            raise Http404
+        try:
+            registration = services.media_promote(event=event, by=request.user)
+        except services.DecisionError:
+            self.message_user(request, _("No place is free at this forum."), messages.WARNING)
+        else:
+            if registration is None:
+                self.message_user(request, _("Nobody is on the waiting list."), messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("%(registration)s approved from the waiting list; they are told by e-mail.")
+                    % {"registration": registration},
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(reverse("admin:index"))
 
     def note_view(self, request, object_id):
         """An internal note: in the history, never shown to the registrant."""

@@ -6,6 +6,7 @@ own mail base (`registrations/<feature>/mail/base.*`) over one shared base."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from events import ical
@@ -26,7 +27,36 @@ def access_text(accreditation):
 INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, OutgoingMail.Kind.CANCEL)
 
 
+class NoRecipient(Exception):
+    """The forum's contact address was removed before its mail was sent."""
+
+
+def build_organisers_message(mail):
+    """Mail to a forum's contact address (no person's record): in the site's
+    default language, naming no person, sent to the address as it is now."""
+    event = mail.event
+    if not event.contact_email:
+        raise NoRecipient
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "when": describe_range(event.start, event.end, event.zone),
+            "page_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+            "admin_url": f"{settings.SITE_URL}{reverse('admin:index')}",
+            "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
+        }
+        template = f"registrations/media/mail/{mail.kind}"
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject, render_to_string(f"{template}.txt", context), to=[event.contact_email]
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
 def build_message(mail):
+    if mail.recipient is None:
+        return build_organisers_message(mail)
     person = mail.recipient
     event = person.event
     language = person.mail_language

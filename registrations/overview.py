@@ -107,6 +107,10 @@ class ForumRow:
     media: list = field(default_factory=list)
     signatures: list = field(default_factory=list)
     mail: list = field(default_factory=list)
+    capacity: int | None = None
+    places_left: int | None = None
+    waitlisted: int = 0
+    promote_url: str = ""  # set when a place is free, someone waits, and the user may decide
 
 
 def _link(name, query, allowed):
@@ -154,6 +158,13 @@ def forum_overview(*, user):
             numbers = {"counted": signatures.get(declaration.pk, 0), **review.get(declaration.pk, {})}
             for key, label in SIGNATURE_COLUMNS:
                 row.signatures.append(Cell(label, numbers.get(key, 0), _link(listed, queries[key], may_moderate)))
+        accreditation = getattr(event, "media_accreditation", None)
+        row.waitlisted = media[event.pk].get(Status.WAITLISTED, 0)
+        if accreditation is not None and accreditation.capacity is not None:
+            row.capacity = accreditation.capacity
+            row.places_left = max(accreditation.capacity - media[event.pk].get(Status.APPROVED, 0), 0)
+            if row.places_left and row.waitlisted and user.has_perm("registrations.change_mediaregistration"):
+                row.promote_url = reverse("admin:registrations_mediaregistration_promote", args=[event.pk])
         outbox = "admin:registrations_outgoingmail_changelist"
         for key, label in MAIL_COLUMNS:
             row.mail.append(

@@ -39,8 +39,43 @@ def media_correct(*, registration, data):
     return person_correct(person=registration, data=data)
 
 
+@transaction.atomic
 def media_withdraw(*, registration):
+    """Withdraw and erase. When an approved journalist withdraws from a forum
+    with a contact address, the organisers are told a place is free (the
+    mail names no person)."""
+    event = registration.event
+    freed = MediaRegistration.objects.filter(pk=registration.pk, status=Status.APPROVED).exists()
     person_withdraw(person=registration)
+    if freed and event.contact_email:
+        mail_enqueue(kind=OutgoingMail.Kind.PLACE_FREED, event=event)
+
+
+def media_waitlist_next(*, event):
+    """The oldest on the waiting list: first put there, then first registered."""
+    return (
+        MediaRegistration.objects.filter(event=event, status=Status.WAITLISTED)
+        .order_by("decided_at", "created_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def media_promote(*, event, by):
+    """Approve the oldest waitlisted journalist, if a place is free; they are
+    mailed the approval with their access. Returns the registration, or None."""
+    accreditation = accreditation_of(event)
+    if accreditation is None:
+        raise DecisionError("this forum has no media accreditation")
+    # One promotion at a time per forum: the accreditation row is the lock.
+    accreditation = type(accreditation).objects.select_for_update().get(pk=accreditation.pk)
+    approved = MediaRegistration.objects.filter(event=event, status=Status.APPROVED).count()
+    if accreditation.capacity is not None and approved >= accreditation.capacity:
+        raise DecisionError("no place is free")
+    registration = media_waitlist_next(event=event)
+    if registration is None:
+        return None
+    return media_decide(registration=registration, status=Status.APPROVED, by=by)
 
 
 @transaction.atomic
