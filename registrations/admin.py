@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from events import ical
-from events.admin import EventAdmin, translated_fields
-from events.models import Event
+from events.admin import EventAdmin, SessionAdmin, translated_fields
+from events.models import Event, Session
 from events.responses import CalendarResponse
 
 from . import overview, services
@@ -764,3 +764,33 @@ class ForumAdmin(EventAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/events/copy.html", context)
+
+
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class ProgrammeSessionAdmin(SessionAdmin):
+    """Sessions, and telling approved journalists when one changes: a message
+    with the new programme and the session's calendar entry."""
+
+    actions = ("tell_journalists",)
+
+    @admin.action(
+        description=_("Tell approved journalists about the selected sessions' change"), permissions=["change"]
+    )
+    def tell_journalists(self, request, queryset):
+        sent = 0
+        for session in queryset.select_related("event"):
+            message = services.session_change_send(session=session, by=request.user)
+            sent += message.recipients if message else 0
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued to approved journalists.",
+                "%(count)d messages queued to approved journalists.",
+                sent,
+            )
+            % {"count": sent},
+            messages.SUCCESS,
+        )

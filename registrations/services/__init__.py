@@ -14,7 +14,7 @@ from .declaration import (
     signature_unhide,
 )
 from .forums import event_copy
-from .invitations import invitation_holders_behind, invitation_update_send
+from .invitations import invitation_holders_behind, invitation_update_send, session_change_send
 from .media import (
     DecisionError,
     media_approve,
@@ -60,6 +60,7 @@ __all__ = [
     "media_withdraw",
     "message_send",
     "personal_data_purge",
+    "session_change_send",
     "signature_hide",
     "signature_names_accept",
     "signature_unhide",

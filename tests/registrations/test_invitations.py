@@ -218,3 +218,38 @@ def test_journalists_approved_after_a_change_are_not_sent_it_again(forum, editor
     assert len(mail_server.to("e@example.org")) == 1
     page = soup(client.get(reverse("admin:events_event_notify", args=[forum.pk])))
     assert page.select_one("#notify-form input[type=submit]")["value"] == "Notify approved journalists (0)"
+
+
+def test_a_session_change_reaches_journalists_as_a_message_with_its_ics_not_a_new_invitation(
+    forum, editor, mail_server, icaljs
+):
+    from tests.factories import make_session
+
+    client, _user = editor
+    session = make_session(forum, title_en="Witnesses", title_be="Сведкі", start=forum.start + timedelta(hours=1))
+    _approved(forum, "f@example.org", "be")
+    _approved(forum, "g@example.org", "en")
+    make_registration(forum, status="pending", email="pending@example.org")
+    session.start += timedelta(minutes=30)
+    session.end += timedelta(minutes=30)
+    session.save()
+    response = client.post(
+        reverse("admin:events_session_changelist"), {"action": "tell_journalists", "_selected_action": [session.pk]}
+    )
+    assert response.status_code == 302
+    _approval, change = mail_server.to("f@example.org")
+    assert subject(change) == f"Змена праграмы: {forum.title_be}"
+    body = change.get_body(("plain",)).get_content()
+    assert "Сесія «Сведкі» змянілася." in body
+    assert "17:30" in body
+    parts = [p for p in change.walk() if p.get_content_type() == "text/calendar"]
+    (ics,) = [p.get_payload(decode=True) for p in parts]
+    read = icaljs(ics)
+    assert read["uid"] == str(session.uid)
+    assert read["start"] == "2027-06-24T14:30:00.000Z"
+    assert read["uid"] != str(forum.uid)
+    _approval, change_en = mail_server.to("g@example.org")
+    assert subject(change_en) == "Programme change: Week against Torture"
+    assert mail_server.to("pending@example.org") == []
+    # The forum's invitation is not touched: nobody is behind on it.
+    assert services.invitation_holders_behind(event=forum).count() == 0
