@@ -21,7 +21,15 @@ from .countries import country_name
 from .exports import csv_export_response, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
 from .mailbox import email_digest
-from .models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, OutgoingMail, Signature
+from .models import (
+    AuditEntry,
+    Declaration,
+    MediaAccreditation,
+    MediaRegistration,
+    Message,
+    OutgoingMail,
+    Signature,
+)
 
 
 @admin.register(MediaAccreditation)
@@ -631,6 +639,26 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
         self.message_user(
             request, ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", count) % {"count": count}
         )
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    """What reviewers wrote, in every language, to how many; written only
+    through the registrations list's action."""
+
+    list_display = ("__str__", "subject", "event", "username", "created_at", "recipients")
+    list_filter = ("event", "created_at")
+    list_select_related = ("event",)
+    fieldsets = (
+        (None, {"fields": ("event", "session", "username", "created_at", "recipients")}),
+        (_("Text"), {"fields": translated_fields("subject", "body")}),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AuditEntry)

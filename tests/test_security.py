@@ -107,6 +107,21 @@ ACCESS = [
         lambda w: reverse("admin:registrations_auditentry_changelist"),
         {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
+    (
+        "messages sent",
+        lambda w: reverse("admin:registrations_message_changelist"),
+        {"reviewer": 200, "editor": 403, "superuser": 200},
+    ),
+    (
+        "write a message",
+        lambda w: reverse("admin:registrations_message_add"),
+        {"reviewer": 403, "editor": 403, "superuser": 403},
+    ),
+    (
+        "notify approved journalists",
+        lambda w: reverse("admin:events_event_notify", args=[w["event"].pk]),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
     ("events", lambda w: reverse("admin:events_event_changelist"), {"reviewer": 403, "editor": 200, "superuser": 200}),
     ("add an event", lambda w: reverse("admin:events_event_add"), {"reviewer": 403, "editor": 200, "superuser": 200}),
     (

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# Registrations, signatures, mail and the audit log.
+# Registrations, signatures, mail (and the messages sent), the audit log.
 REVIEWERS = [
     ("registrations", "view_mediaregistration"),
     ("registrations", "change_mediaregistration"),
@@ -19,6 +19,7 @@ REVIEWERS = [
     ("registrations", "view_outgoingmail"),
     ("registrations", "change_outgoingmail"),
     ("registrations", "view_auditentry"),
+    ("registrations", "view_message"),
 ]
 # Forums, sessions, speakers, organisations, Declarations, accreditation settings.
 # Removing a forum, a Declaration or an accreditation stays with superusers.

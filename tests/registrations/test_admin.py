@@ -43,6 +43,7 @@ def test_reviewers_group_has_exactly_the_review_permissions():
         "view_signature",
         "change_signature",
         "view_auditentry",
+        "view_message",
     }
 
 
