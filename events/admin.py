@@ -1,6 +1,10 @@
+import zoneinfo
+
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
@@ -13,12 +17,37 @@ def translated_fields(*names):
     return tuple(build_localized_fieldname(name, code) for name in names for code, _label in settings.LANGUAGES)
 
 
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
 class SessionInline(TranslationStackedInline):
     model = Session
     extra = 0
     fields = ("title", "description", ("start", "end"), "language", "speakers", "is_cancelled")
     filter_horizontal = ("speakers",)
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """A new session starts on the forum's day (once the forum exists), and
+        the form says in which zone its times are entered."""
+        formset = super().get_formset(request, obj, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        for name in ("start", "end"):
+            field = formset.form.base_fields[name]
+            field.help_text = _("Entered in the time zone %(zone)s.") % {"zone": zone}
+            if obj is not None:
+                field.initial = getattr(obj, name)
+        return formset
+
+
+class EventForm(forms.ModelForm):
+    # A choice of the zones Python knows, not free text.
+    timezone = forms.ChoiceField(
+        label=_("time zone"),
+        choices=[(zone, zone) for zone in TIME_ZONES],
+        initial="Europe/Minsk",
+        help_text=_("The zone in which the page shows times, e.g. Europe/Minsk."),
+    )
 
 
 class EventOrganisationInline(admin.TabularInline):
@@ -29,6 +58,7 @@ class EventOrganisationInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(TranslationAdmin):
+    form = EventForm
     list_display = ("title", "start", "end", "timezone", "is_published", "session_count")
     list_filter = ("is_published", "timezone", "start")
     search_fields = (*translated_fields("title"), "slug")
@@ -37,7 +67,7 @@ class EventAdmin(TranslationAdmin):
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
     inlines = (EventOrganisationInline, SessionInline)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "tagline", "is_published")}),
+        (None, {"fields": ("title", "slug", "tagline", "is_published", "is_cancelled", "contact_email")}),
         (_("When"), {"fields": (("start", "end"), "timezone")}),
         (_("About the forum"), {"fields": ("description", "goals", "participants", "languages_note")}),
         (_("How to take part"), {"fields": ("stream_url", "facebook_url", "recording_url")}),

@@ -22,12 +22,12 @@ PRODID = "-//forum-site//Forum calendar//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
 
 
-def _calendar(name, zone_key):
+def _calendar(name, zone_key, method="PUBLISH"):
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", zone_key)
     cal.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
@@ -107,14 +107,18 @@ def session_vevent(session, *, event, page_url):
 
 
 def event_vevent(event, *, page_url, extra_description="", location=""):
+    summary = event.title
+    if event.is_cancelled:
+        summary = _("Cancelled: %(title)s") % {"title": event.title}
     return _vevent(
         item=event,
-        summary=event.title,
+        summary=summary,
         text=event.tagline,
         url=page_url,
         zone=event.zone,
         location=location or _location(event),
         extra_description=extra_description,
+        cancelled=event.is_cancelled,
     )
 
 
@@ -169,12 +173,30 @@ def outlook_calendar_url(*, title, start, end, details):
     return f"https://outlook.live.com/calendar/0/action/compose?{query}"
 
 
-def event_invitation(event, *, page_url, private_text="", location=""):
-    """One entry for the whole event, for one person: `location` is where
-    they join (their meeting link, say; the public stream when empty), and
-    `private_text` (the access note) opens the description."""
-    cal = _calendar(event.title, event.timezone)
-    cal.add_component(event_vevent(event, page_url=page_url, extra_description=private_text, location=location))
+def event_invitation(event, *, page_url, private_text="", location="", organizer="", attendee=None, revision=0):
+    """One entry for the whole event, for one person, as an iTIP message
+    (RFC 5546): `location` is where they join (their meeting link, say; the
+    public stream when empty), and `private_text` (the access note) opens the
+    description. With `organizer` (the forum's contact address) and
+    `attendee` ((name, address)) it is a REQUEST, which calendars keep and
+    update: the same UID, a SEQUENCE that grows with the event's and with
+    `revision` (the access's own changes). A cancelled event gives a CANCEL."""
+    method = "CANCEL" if event.is_cancelled else "REQUEST"
+    cal = _calendar(event.title, event.timezone, method=method)
+    vevent = event_vevent(event, page_url=page_url, extra_description=private_text, location=location)
+    vevent.pop("sequence")
+    vevent.add("sequence", event.sequence + revision)
+    if organizer:
+        vevent.add("organizer", vCalAddress(f"mailto:{organizer}"), encode=0)
+    if attendee is not None:
+        name, address = attendee
+        person = vCalAddress(f"mailto:{address}")
+        person.params["CN"] = vText(name)
+        person.params["ROLE"] = vText("NON-PARTICIPANT")
+        person.params["PARTSTAT"] = vText("ACCEPTED")
+        person.params["RSVP"] = vText("FALSE")
+        vevent.add("attendee", person, encode=0)
+    cal.add_component(vevent)
     return _finish(cal, event)
 
 

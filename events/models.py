@@ -89,6 +89,8 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(ScheduledMixin):
+    SCHEDULING_FIELDS = ("start", "end", "title", "is_cancelled")
+
     class State(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
         LIVE = "live", _("Live now")
@@ -125,6 +127,16 @@ class Event(ScheduledMixin):
     facebook_url = HttpsURLField(_("Facebook event"), blank=True)
     recording_url = HttpsURLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
     is_published = models.BooleanField(_("published"), default=False)
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_("Approved journalists can be sent a cancellation for their calendars."),
+    )
+    contact_email = models.EmailField(
+        _("organisers' contact address"),
+        blank=True,
+        help_text=_("Never shown on the site. Notes for the organisers (such as a place freed) are mailed here."),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("keep personal data for (days)"),
         default=90,

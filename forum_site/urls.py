@@ -4,20 +4,15 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
-from django_otp.admin import OTPAdminSite
 
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
 from forum_site.pagecache import public_page
-from forum_site.staff_login import StaffLoginForm
 from forum_site.views import healthz
 from registrations.sitemaps import DeclarationSitemap
 
-# Every staff user needs a second factor (an authenticator app or a recovery code) to reach the admin.
-admin.site.__class__ = OTPAdminSite
-# One login form: user name, password and the code (forum_site.staff_login).
-admin.site.login_form = StaffLoginForm
-admin.site.login_template = "admin/staff_login.html"
+# admin.site is the workspace (forum_site.admin_site.ForumAdminSite): a second
+# factor for every staff user, one login form (user name, password and code).
 
 sitemaps = {"home": HomeSitemap, "events": EventSitemap, "declarations": DeclarationSitemap}
 

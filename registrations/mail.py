@@ -6,6 +6,7 @@ own mail base (`registrations/<feature>/mail/base.*`) over one shared base."""
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from events import ical
@@ -30,14 +31,48 @@ def _on_onion(url):
     return settings.ONION_URL + url[len(settings.SITE_URL) :]
 
 
+# Mail that carries the journalist's personal calendar invitation.
+INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, OutgoingMail.Kind.CANCEL)
+
+
+class NoRecipient(Exception):
+    """The forum's contact address was removed before its mail was sent."""
+
+
+def build_organisers_message(mail):
+    """Mail to a forum's contact address (no person's record): in the site's
+    default language, naming no person, sent to the address as it is now."""
+    event = mail.event
+    if not event.contact_email:
+        raise NoRecipient
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "event": event,
+            "when": describe_range(event.start, event.end, event.zone),
+            "page_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+            "admin_url": f"{settings.SITE_URL}{reverse('admin:index')}",
+            "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
+        }
+        template = f"registrations/media/mail/{mail.kind}"
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject, render_to_string(f"{template}.txt", context), to=[event.contact_email]
+        )
+        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
 def build_message(mail):
+    if mail.recipient is None:
+        return build_organisers_message(mail)
     person = mail.recipient
     event = person.event
     language = mail.language or person.mail_language
     with translation.override(language):
-        approved = mail.kind == OutgoingMail.Kind.APPROVED
+        approved = mail.kind in INVITATION_KINDS
         accreditation = accreditation_of(event) if approved else None
         context = {
+            "message": mail.message,
             "person": person,
             "event": event,
             "when": describe_range(event.start, event.end, event.zone),
@@ -56,11 +91,21 @@ def build_message(mail):
         message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
         message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
         if approved:
+            # An iTIP request (or cancellation) that calendars keep and update.
             invitation = ical.event_invitation(
                 event,
                 page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
                 private_text=access_text(accreditation),
                 location=accreditation.zoom_url if accreditation else "",
+                organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
+                attendee=(person.name, person.email),
+                revision=accreditation.access_revision if accreditation else 0,
             )
-            message.attach(f"{event.slug}.ics", invitation, "text/calendar; charset=utf-8; method=PUBLISH")
+            method = "CANCEL" if event.is_cancelled else "REQUEST"
+            message.attach(f"{event.slug}.ics", invitation, f"text/calendar; charset=utf-8; method={method}")
+        session = mail.message.session if mail.message else None
+        if session is not None:
+            # A changed session: its own calendar entry, with the new time.
+            entry = ical.session_calendar(session, event=event, page_url=context["page_url"])
+            message.attach(f"{event.slug}-{session.pk}.ics", entry, "text/calendar; charset=utf-8")
     return message

@@ -159,6 +159,15 @@ class MediaAccreditation(models.Model):
         _("Zoom link"), max_length=500, blank=True, help_text=_("Sent only to approved journalists.")
     )
     erased_count = models.PositiveIntegerField(_("registrations erased after the event"), default=0, editable=False)
+    # Grows with each change of the access (the Zoom link, the note): part of
+    # the invitation's SEQUENCE, with the event's own.
+    access_revision = models.PositiveIntegerField(_("access revision"), default=0, editable=False)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many journalists can be approved. Empty: no limit."),
+    )
     access_note = models.TextField(
         _("access note"),
         blank=True,
@@ -173,6 +182,24 @@ class MediaAccreditation(models.Model):
 
     def __str__(self):
         return str(self.event)
+
+    ACCESS_FIELDS = ("zoom_url", *(f"access_note_{code}" for code, _name in settings.LANGUAGES))
+
+    def save(self, *args, **kwargs):
+        """A changed access makes a new revision of the invitation."""
+        if self.pk is not None:
+            old = type(self).objects.filter(pk=self.pk).values(*self.ACCESS_FIELDS, "access_revision").first()
+            if old is not None and any(old[name] != getattr(self, name) for name in self.ACCESS_FIELDS):
+                self.access_revision = old["access_revision"] + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "access_revision"}
+        super().save(*args, **kwargs)
+
+    @property
+    def invitation_sequence(self):
+        """The SEQUENCE of approved journalists' invitation: it grows when the
+        forum's time or title changes, when it is cancelled, and when the access changes."""
+        return self.event.sequence + self.access_revision
 
     def accepts_registrations(self, now=None):
         """Open, after `opens_at`, and before `closes_at` (when organisers set
@@ -235,6 +262,9 @@ class MediaRegistration(OptInPerson):
         verbose_name=_("decided by"),
     )
     decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
+    # The SEQUENCE of the last invitation sent to this journalist: approved
+    # journalists below the accreditation's current one hold an older one.
+    invitation_sequence = models.PositiveIntegerField(_("invitation revision sent"), default=0, editable=False)
 
     confirmed_status = Status.PENDING
     counted_when_withdrawn = "withdrawn"  # MediaCounter.WITHDRAWN
@@ -269,6 +299,37 @@ class MediaRegistration(OptInPerson):
 
     def counter(self, counted_as):
         return MediaCounter, {"event_id": self.event_id, "status": counted_as}
+
+
+class ReviewEntry(models.Model):
+    """A registration's history as reviewers see it on its page: each decision
+    (who, when, what, the reason given) and each internal note. Notes are never
+    shown or mailed to the registrant; all of it is erased with the record."""
+
+    registration = models.ForeignKey(
+        MediaRegistration, on_delete=models.CASCADE, related_name="review_entries", verbose_name=_("registration")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    # Kept when the account is deleted: the history still says who acted.
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    # Empty for an internal note.
+    decision = models.CharField(_("decision"), max_length=16, choices=MediaRegistration.Status.choices, blank=True)
+    text = models.TextField(_("reason or note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("review entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return _("Review entry #%(number)s") % {"number": self.pk}
+
+    @property
+    def is_note(self):
+        return not self.decision
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -496,6 +557,34 @@ class MediaCounter(ShardedCounter):
         constraints = [models.UniqueConstraint(fields=["event", "status", "shard"], name="media_counter_shard")]
 
 
+class Message(models.Model):
+    """What reviewers write to media registrants: a subject and a body per
+    language; each person receives it in their mail language (English where
+    that language was left empty), one mail each, through the outbox."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000)
+    # A session whose change the message announces: its calendar entry goes with it.
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Message #%(number)s") % {"number": self.pk}
+
+
 class OutgoingMail(models.Model):
     """The outbox: one row per mail, written in the same transaction as the
     change it reports, so no mail is lost when the mail server is down. The
@@ -512,6 +601,10 @@ class OutgoingMail(models.Model):
         SIGN_CONFIRM = "sign_confirm", _("Please confirm your signature")
         SIGN_REMINDER = "sign_reminder", _("Reminder of an existing signature")
         SIGNED = "signed", _("Signature confirmed")
+        MESSAGE = "message", _("Message from the organisers")
+        UPDATE = "update", _("Updated invitation")
+        CANCEL = "cancel", _("Cancellation")
+        PLACE_FREED = "place_freed", _("A place is free (to the forum's contact address)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -533,6 +626,15 @@ class OutgoingMail(models.Model):
     )
     signature = models.ForeignKey(
         Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
+    )
+    # Mail for no person's record: a note to this forum's contact address,
+    # whose address is read when the mail is sent.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    # The message it carries (kind "message"); its text is rendered in the person's language.
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("message")
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # The language the mail is written in, where it is not the person's own:
@@ -591,6 +693,7 @@ class AuditEntry(models.Model):
         LIST = "list", _("listed")
         SEARCH = "search", _("searched")
         EXPORT = "export", _("exported")
+        MESSAGE = "message", _("wrote to")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

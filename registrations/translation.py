@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Declaration, MediaAccreditation
+from .models import Declaration, MediaAccreditation, Message
 
 
 @register(MediaAccreditation)
@@ -12,3 +12,9 @@ class MediaAccreditationTranslation(TranslationOptions):
 class DeclarationTranslation(TranslationOptions):
     fields = ("title", "text")
     required_languages = {"en": ("title", "text")}
+
+
+@register(Message)
+class MessageTranslation(TranslationOptions):
+    fields = ("subject", "body")
+    required_languages = {"en": ("subject", "body")}

@@ -46,9 +46,14 @@ def _clients():
         client.force_login(user)
         return client
 
-    def organiser():
-        user = User.objects.create_user("organiser", password="x" * 20, is_staff=True)
-        user.groups.add(Group.objects.get(name="Organisers"))
+    def reviewer():
+        user = User.objects.create_user("reviewer", password="x" * 20, is_staff=True)
+        user.groups.add(Group.objects.get(name="Reviewers"))
+        return verified_client(user)
+
+    def editor():
+        user = User.objects.create_user("editor", password="x" * 20, is_staff=True)
+        user.groups.add(Group.objects.get(name="Editors"))
         return verified_client(user)
 
     def superuser():
@@ -57,7 +62,8 @@ def _clients():
     return {
         "anonymous": anonymous,
         "staff without device": staff_without_device,
-        "organiser": organiser,
+        "reviewer": reviewer,
+        "editor": editor,
         "superuser": superuser,
     }
 
@@ -65,51 +71,128 @@ def _clients():
 LOGIN_REDIRECT = "login"
 # URL (built from the test data) -> expected answer per role.
 ACCESS = [
-    ("admin index", lambda w: reverse("admin:index"), {"organiser": 200, "superuser": 200}),
+    ("admin index", lambda w: reverse("admin:index"), {"reviewer": 200, "editor": 200, "superuser": 200}),
     (
         "registrations",
         lambda w: reverse("admin:registrations_mediaregistration_changelist"),
-        {"organiser": 200, "superuser": 200},
+        {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
     (
         "one registration",
         lambda w: reverse("admin:registrations_mediaregistration_change", args=[w["registration"].pk]),
-        {"organiser": 200, "superuser": 200},
+        {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
-    ("signatures", lambda w: reverse("admin:registrations_signature_changelist"), {"organiser": 200, "superuser": 200}),
+    (
+        "signatures",
+        lambda w: reverse("admin:registrations_signature_changelist"),
+        {"reviewer": 200, "editor": 403, "superuser": 200},
+    ),
     (
         "one signature",
         lambda w: reverse("admin:registrations_signature_change", args=[w["signature"].pk]),
-        {"organiser": 200, "superuser": 200},
+        {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
     (
         "outgoing mail",
         lambda w: reverse("admin:registrations_outgoingmail_changelist"),
-        {"organiser": 200, "superuser": 200},
+        {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
     (
         "one outgoing mail",
         lambda w: reverse("admin:registrations_outgoingmail_change", args=[w["mail"].pk]),
-        {"organiser": 200, "superuser": 200},
+        {"reviewer": 200, "editor": 403, "superuser": 200},
     ),
-    ("audit log", lambda w: reverse("admin:registrations_auditentry_changelist"), {"organiser": 200, "superuser": 200}),
+    (
+        "audit log",
+        lambda w: reverse("admin:registrations_auditentry_changelist"),
+        {"reviewer": 200, "editor": 403, "superuser": 200},
+    ),
+    (
+        "messages sent",
+        lambda w: reverse("admin:registrations_message_changelist"),
+        {"reviewer": 200, "editor": 403, "superuser": 200},
+    ),
+    (
+        "write a message",
+        lambda w: reverse("admin:registrations_message_add"),
+        {"reviewer": 403, "editor": 403, "superuser": 403},
+    ),
+    (
+        "notify approved journalists",
+        lambda w: reverse("admin:events_event_notify", args=[w["event"].pk]),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    ("events", lambda w: reverse("admin:events_event_changelist"), {"reviewer": 403, "editor": 200, "superuser": 200}),
+    ("add an event", lambda w: reverse("admin:events_event_add"), {"reviewer": 403, "editor": 200, "superuser": 200}),
     (
         "edit an event",
         lambda w: reverse("admin:events_event_change", args=[w["event"].pk]),
-        {"organiser": 403, "superuser": 200},
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    (
+        "delete an event",
+        lambda w: reverse("admin:events_event_delete", args=[w["event"].pk]),
+        {"reviewer": 403, "editor": 403, "superuser": 200},
+    ),
+    (
+        "sessions",
+        lambda w: reverse("admin:events_session_changelist"),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    (
+        "add a speaker",
+        lambda w: reverse("admin:events_speaker_add"),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    (
+        "organisations",
+        lambda w: reverse("admin:events_organisation_changelist"),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    (
+        "declarations",
+        lambda w: reverse("admin:registrations_declaration_changelist"),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    (
+        "edit a declaration",
+        lambda w: reverse("admin:registrations_declaration_change", args=[w["signature"].declaration_id]),
+        {"reviewer": 403, "editor": 200, "superuser": 200},
     ),
     (
         "accreditation settings",
         lambda w: reverse("admin:registrations_mediaaccreditation_changelist"),
-        {"organiser": 403, "superuser": 200},
+        {"reviewer": 403, "editor": 200, "superuser": 200},
     ),
-    ("users", lambda w: reverse("admin:auth_user_changelist"), {"organiser": 403, "superuser": 200}),
-    ("groups", lambda w: reverse("admin:auth_group_changelist"), {"organiser": 403, "superuser": 200}),
-    ("TOTP devices", lambda w: reverse("admin:otp_totp_totpdevice_changelist"), {"organiser": 403, "superuser": 200}),
+    ("users", lambda w: reverse("admin:auth_user_changelist"), {"reviewer": 403, "editor": 403, "superuser": 200}),
+    ("add a user", lambda w: reverse("admin:auth_user_add"), {"reviewer": 403, "editor": 403, "superuser": 200}),
+    ("groups", lambda w: reverse("admin:auth_group_changelist"), {"reviewer": 403, "editor": 403, "superuser": 200}),
+    (
+        "TOTP devices",
+        lambda w: reverse("admin:otp_totp_totpdevice_changelist"),
+        {"reviewer": 403, "editor": 403, "superuser": 200},
+    ),
+    (
+        "recovery codes",
+        lambda w: reverse("admin:otp_static_staticdevice_changelist"),
+        {"reviewer": 403, "editor": 403, "superuser": 200},
+    ),
+    (
+        "lockouts",
+        lambda w: reverse("admin:axes_accessattempt_changelist"),
+        {"reviewer": 403, "editor": 403, "superuser": 200},
+    ),
+    (
+        "task results",
+        lambda w: reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        {"reviewer": 403, "editor": 403, "superuser": 200},
+    ),
 ]
 
+ROLES = ["anonymous", "staff without device", "reviewer", "editor", "superuser"]
 
-@pytest.mark.parametrize(("role"), ["anonymous", "staff without device", "organiser", "superuser"])
+
+@pytest.mark.parametrize(("role"), ROLES)
 @pytest.mark.parametrize(("name", "url", "expected"), ACCESS, ids=[a[0] for a in ACCESS])
 def test_admin_access_matrix(world, role, name, url, expected):
     client = _clients()[role]()
@@ -130,11 +213,11 @@ def test_admin_access_matrix(world, role, name, url, expected):
         ("admin:registrations_signature_change", "signature"),
     ],
 )
-def test_organisers_cannot_edit_any_field_of_mail_or_people(world, url, row):
-    """Every field on these pages is read-only for organisers: the page has no
+def test_reviewers_cannot_edit_any_field_of_mail_or_people(world, url, row):
+    """Every field on these pages is read-only for reviewers: the page has no
     input for it, and a crafted POST changes nothing (a hand-kept list once
     left the mail's recipient editable)."""
-    client = _clients()["organiser"]()
+    client = _clients()["reviewer"]()
     obj = world[row]
     page = soup(client.get(reverse(url, args=[obj.pk])))
     inputs = {field["name"] for field in page.select(f"form#{obj._meta.model_name}_form [name]")}
@@ -144,7 +227,7 @@ def test_organisers_cannot_edit_any_field_of_mail_or_people(world, url, row):
     assert type(obj).objects.values().get(pk=obj.pk) == before
 
 
-@pytest.mark.parametrize("role", ["anonymous", "staff without device", "organiser", "superuser"])
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("changelist", "row"),
     [
@@ -155,15 +238,18 @@ def test_organisers_cannot_edit_any_field_of_mail_or_people(world, url, row):
 def test_exports_only_for_verified_staff(world, role, changelist, row):
     client = _clients()[role]()
     response = client.post(reverse(changelist), {"action": "export_csv", "_selected_action": [world[row].pk]})
-    if role in ("organiser", "superuser"):
+    if role in ("reviewer", "superuser"):
         assert response.status_code == 200
         assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 2
+    elif role == "editor":
+        # Editors run forums, not people's data.
+        assert response.status_code == 403
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
 
 
-@pytest.mark.parametrize("role", ["anonymous", "staff without device", "organiser", "superuser"])
+@pytest.mark.parametrize("role", ROLES)
 def test_private_pages_need_their_link_whoever_asks(world, role):
     client = _clients()[role]()
     for path in ("/en/media/status/", "/en/declaration/signature/"):

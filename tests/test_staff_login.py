@@ -245,7 +245,7 @@ def test_totp_device_qr_code_is_an_svg_for_a_superuser(device):
 
 def test_totp_device_qr_code_is_refused_to_an_organiser(device):
     organiser = User.objects.create_user("organiser", password=PASSWORD, is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Organisers"))
+    organiser.groups.add(Group.objects.get(name="Reviewers"))
     response = verified_client(organiser).get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
     assert response.status_code == 403
     assert b"<svg" not in response.content

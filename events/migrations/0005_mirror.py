@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0003_content_version'),
+        ('events', '0004_workspace'),
     ]
 
     operations = [

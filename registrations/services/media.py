@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import counts
-from ..models import MediaRegistration, OutgoingMail
+from ..models import MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
 from .outbox import mail_enqueue
 from .people import person_confirm, person_correct, person_submit, person_withdraw
 
@@ -40,8 +40,43 @@ def media_correct(*, registration, data):
     return person_correct(person=registration, data=data, allowed=lambda row: row.status == Status.PENDING)
 
 
+@transaction.atomic
 def media_withdraw(*, registration):
+    """Withdraw and erase. When an approved journalist withdraws from a forum
+    with a contact address, the organisers are told a place is free (the
+    mail names no person)."""
+    event = registration.event
+    freed = MediaRegistration.objects.filter(pk=registration.pk, status=Status.APPROVED).exists()
     person_withdraw(person=registration)
+    if freed and event.contact_email:
+        mail_enqueue(kind=OutgoingMail.Kind.PLACE_FREED, event=event)
+
+
+def media_waitlist_next(*, event):
+    """The oldest on the waiting list: first put there, then first registered."""
+    return (
+        MediaRegistration.objects.filter(event=event, status=Status.WAITLISTED)
+        .order_by("decided_at", "created_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def media_promote(*, event, by):
+    """Approve the oldest waitlisted journalist, if a place is free; they are
+    mailed the approval with their access. Returns the registration, or None."""
+    accreditation = accreditation_of(event)
+    if accreditation is None:
+        raise DecisionError("this forum has no media accreditation")
+    # One promotion at a time per forum: the accreditation row is the lock.
+    accreditation = type(accreditation).objects.select_for_update().get(pk=accreditation.pk)
+    approved = MediaRegistration.objects.filter(event=event, status=Status.APPROVED).count()
+    if accreditation.capacity is not None and approved >= accreditation.capacity:
+        raise DecisionError("no place is free")
+    registration = media_waitlist_next(event=event)
+    if registration is None:
+        return None
+    return media_decide(registration=registration, status=Status.APPROVED, by=by)
 
 
 @transaction.atomic
@@ -58,8 +93,20 @@ def media_decide(*, registration, status, by, reason=""):
     registration.decided_at = timezone.now()
     registration.decided_by = by
     registration.decision_reason = reason.strip()
-    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    accreditation = accreditation_of(registration.event)
+    if status == Status.APPROVED and accreditation is not None:
+        # The approval mail carries the invitation as it is now.
+        registration.invitation_sequence = accreditation.invitation_sequence
+    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "invitation_sequence"])
     counts.person_count_move(registration, before=before, after=registration.counted_as)
+    ReviewEntry.objects.create(
+        registration=registration,
+        at=registration.decided_at,
+        by=by,
+        username=by.get_username(),
+        decision=status,
+        text=registration.decision_reason,
+    )
     mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
     logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
     return registration
@@ -75,3 +122,15 @@ def media_reject(*, registration, by, reason=""):
 
 def media_waitlist(*, registration, by, reason=""):
     return media_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)
+
+
+@transaction.atomic
+def media_note_add(*, registration, by, text):
+    """A reviewer's internal note on a registration: in its history, never
+    shown or mailed to the registrant, erased with the record."""
+    text = text.strip()
+    if not text:
+        raise DecisionError("an empty note")
+    entry = ReviewEntry.objects.create(registration=registration, by=by, username=by.get_username(), text=text)
+    logger.info("note %s added to media registration %s by user %s", entry.pk, registration.pk, by.pk)
+    return entry

@@ -30,12 +30,14 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
-def mail_enqueue(*, recipient, kind, language=""):
-    """Write the mail for a person (a registration or a signature) to the
-    outbox and queue its delivery, in the caller's transaction: the change and
-    its mail are committed together or not at all. `language`: where the mail
-    is not to be written in the person's own."""
-    mail = OutgoingMail.objects.create(**{recipient.outbox_field: recipient}, kind=kind, language=language)
+def mail_enqueue(*, recipient=None, kind, message=None, event=None, language=""):
+    """Write the mail for a person (a registration or a signature), or for a
+    forum's contact address (`event`, no person), to the outbox and queue its
+    delivery, in the caller's transaction: the change and its mail are
+    committed together or not at all. `language`: where the mail is not to be
+    written in the person's own."""
+    person = {recipient.outbox_field: recipient} if recipient is not None else {}
+    mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language)
     deliver_mail.enqueue(mail.pk)
     return mail
 
@@ -59,7 +61,9 @@ def mail_deliver(*, mail_id):
     if not claimed:
         return None
     mail = (
-        OutgoingMail.objects.select_related("registration__event", "signature__declaration__event")
+        OutgoingMail.objects.select_related(
+            "registration__event", "signature__declaration__event", "message__session", "event"
+        )
         .filter(pk=mail_id)
         .first()
     )

@@ -19,6 +19,7 @@ from ..models import (
     MediaAccreditation,
     MediaRegistration,
     OutgoingMail,
+    ReviewEntry,
     Signature,
 )
 from .erasure import erased_bytes_flush
@@ -99,7 +100,7 @@ def personal_data_purge(*, now=None):
     if results:
         pagecache.bump()
         mirror_export_schedule()
-        erased_bytes_flush(models=[*PEOPLE, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
+        erased_bytes_flush(models=[*PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     return results

@@ -25,7 +25,7 @@ def test_staff_log_in_with_one_form_and_see_the_qr_code(site_url, page_for):
     page.fill("#id_code", code)
     page.click("input[type=submit][value='Log in']")
     page.wait_for_url(f"{site_url}/admin/")
-    assert page.locator("#content h1").inner_text() == "Site administration"
+    assert page.locator("#content h1").inner_text() == "Workspace"
     assert page.locator("#user-tools strong").text_content() == "editor"
 
     # A superuser sees the device's QR code, to enrol an authenticator app.

@@ -65,6 +65,11 @@ def test_admin_saves_an_event_in_three_languages(staff_client):
             "sessions-INITIAL_FORMS": "0",
             "event_organisations-TOTAL_FORMS": "0",
             "event_organisations-INITIAL_FORMS": "0",
+            # The forum's accreditation and Declaration are in its form, left empty here.
+            "media_accreditation-TOTAL_FORMS": "0",
+            "media_accreditation-INITIAL_FORMS": "0",
+            "declaration-TOTAL_FORMS": "0",
+            "declaration-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, soup(response).select(".errorlist")
@@ -92,10 +97,16 @@ def test_admin_rejects_an_unknown_time_zone_and_an_end_before_start(staff_client
             "sessions-INITIAL_FORMS": "0",
             "event_organisations-TOTAL_FORMS": "0",
             "event_organisations-INITIAL_FORMS": "0",
+            # The forum's accreditation and Declaration are in its form, left empty here.
+            "media_accreditation-TOTAL_FORMS": "0",
+            "media_accreditation-INITIAL_FORMS": "0",
+            "declaration-TOTAL_FORMS": "0",
+            "declaration-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
     errors = [text(e) for e in soup(response).select(".errorlist li")]
-    assert "“Mars/Olympus” is not a known time zone." in errors
+    # The time zone is a choice of known zones.
+    assert "Select a valid choice. Mars/Olympus is not one of the available choices." in errors
     assert "The end must be after the start." in errors
     assert not Event.objects.filter(slug="x").exists()

@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from registrations.models import MediaRegistration
+from registrations.models import MediaRegistration, ReviewEntry
 from tests.conftest import verified_client
 from tests.factories import make_accreditation, make_event, make_registration
 from tests.html import soup, text
@@ -28,12 +29,12 @@ def event():
 @pytest.fixture
 def organiser_client():
     user = User.objects.create_user("organiser", password="a long test password 1", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
+    user.groups.add(Group.objects.get(name="Reviewers"))
     return verified_client(user), user
 
 
-def test_organisers_group_has_exactly_the_review_permissions():
-    codenames = set(Group.objects.get(name="Organisers").permissions.values_list("codename", flat=True))
+def test_reviewers_group_has_exactly_the_review_permissions():
+    codenames = set(Group.objects.get(name="Reviewers").permissions.values_list("codename", flat=True))
     assert codenames == {
         "view_mediaregistration",
         "change_mediaregistration",
@@ -42,7 +43,30 @@ def test_organisers_group_has_exactly_the_review_permissions():
         "view_signature",
         "change_signature",
         "view_auditentry",
+        "view_message",
     }
+
+
+def test_editors_group_has_exactly_the_content_permissions():
+    permissions = set(Group.objects.get(name="Editors").permissions.values_list("content_type__app_label", "codename"))
+    assert permissions == {
+        *{("events", f"{action}_event") for action in ("view", "add", "change")},
+        *{
+            ("events", f"{action}_{model}")
+            for model in ("session", "speaker", "organisation", "eventorganisation")
+            for action in ("view", "add", "change", "delete")
+        },
+        *{
+            ("registrations", f"{action}_{model}")
+            for model in ("declaration", "mediaaccreditation")
+            for action in ("view", "add", "change")
+        },
+    }
+
+
+def test_neither_role_can_manage_accounts_or_groups():
+    for group in Group.objects.filter(name__in=["Reviewers", "Editors"]):
+        assert not group.permissions.filter(content_type__app_label__in=["auth", "otp_totp", "otp_static", "axes"])
 
 
 def test_organiser_reviews_but_cannot_edit_content_or_users(organiser_client, event):
@@ -198,3 +222,85 @@ def test_date_hierarchy_lists_months_from_first_to_last(admin_client, event):
     assert [text(td) for td in page.select("td.field-outlet")] == [
         MediaRegistration.objects.order_by("-created_at")[0].outlet
     ]
+
+
+def _change_url(registration):
+    return reverse("admin:registrations_mediaregistration_change", args=[registration.pk])
+
+
+def test_decision_from_the_registrations_page_mails_the_registrant(organiser_client, event, mail_server):
+    client, user = organiser_client
+    registration = make_registration(event, email="ales@example.org", mail_language="be", languages=["be", "en"])
+    page = soup(client.get(_change_url(registration)))
+    form = page.select_one("form#decision-form")
+    buttons = {button["value"]: text(button) for button in form.select("button[name=decision]")}
+    assert buttons == {
+        "approved": "Mark “Approved” and tell the registrant",
+        "waitlisted": "Mark “On the waiting list” and tell the registrant",
+        "rejected": "Mark “Not approved” and tell the registrant",
+    }
+    response = client.post(form["action"], {"decision": "approved", "reason": "Welcome."})
+    assert response["Location"] == _change_url(registration)
+    registration.refresh_from_db()
+    assert (registration.status, registration.decided_by, registration.decision_reason) == (
+        "approved",
+        user,
+        "Welcome.",
+    )
+    (message,) = mail_server.to("ales@example.org")
+    assert "Welcome." in message.get_body(("plain",)).get_content()
+    assert message.get_content_type() == "multipart/mixed"
+    page = soup(client.get(_change_url(registration)))
+    rows = [[text(cell) for cell in row.select("td")] for row in page.select("#review-history tbody tr")]
+    assert [row[1:] for row in rows] == [
+        ["–", "Confirmed by the registrant", ""],
+        ["organiser", "Approved", "Welcome."],
+    ]
+    assert "Status: Approved" in text(page.select_one("#decision-form").parent)
+
+
+def test_registration_page_shows_languages_as_names_not_codes(organiser_client, event):
+    client, _user = organiser_client
+    registration = make_registration(event, languages=["be", "en"])
+    page = soup(client.get(_change_url(registration)))
+    field = page.select_one(".field-languages_display .readonly")
+    assert text(field) == "Belarusian, English"
+    assert '["be", "en"]' not in page.get_text()
+
+
+def test_decision_needs_a_post_and_the_change_permission(event):
+    registration = make_registration(event)
+    helper = User.objects.create_user("viewer", password="x" * 20, is_staff=True)
+    helper.user_permissions.add(*Group.objects.get(name="Reviewers").permissions.filter(codename__startswith="view"))
+    client = verified_client(helper)
+    page = soup(client.get(_change_url(registration)))
+    assert page.select_one("form#decision-form") is None
+    url = reverse("admin:registrations_mediaregistration_decide", args=[registration.pk])
+    assert client.post(url, {"decision": "approved"}).status_code == 403
+    registration.refresh_from_db()
+    assert registration.status == "pending"
+
+
+def test_internal_note_stays_with_reviewers_and_goes_with_the_record(organiser_client, event, mail_server):
+    from registrations import links, services
+
+    client, _user = organiser_client
+    registration = make_registration(event, email="note@example.org")
+    url = reverse("admin:registrations_mediaregistration_note", args=[registration.pk])
+    client.post(url, {"note": "Called the newsroom: the press card is real."})
+    page = soup(client.get(_change_url(registration)))
+    (note,) = page.select("#review-history tr.review-note")
+    assert [text(cell) for cell in note.select("td")][1:] == [
+        "organiser",
+        "Internal note",
+        "Called the newsroom: the press card is real.",
+    ]
+    # Not on the registrant's own page, not in any mail.
+    status = Client().get(f"/en/media/status/?t={links.make_token(links.STATUS, registration)}")
+    assert "press card is real" not in status.content.decode()
+    services.media_reject(registration=registration, by=_user)
+    (message,) = mail_server.to("note@example.org")
+    assert "press card is real" not in message.as_string()
+    # Erased with the record.
+    services.media_withdraw(registration=registration)
+    assert ReviewEntry.objects.count() == 0

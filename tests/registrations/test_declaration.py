@@ -120,7 +120,7 @@ def test_a_signature_hidden_by_staff_leaves_the_list_and_the_count(client, demo_
     make_signature(declaration, name="Kept")
     abuse = make_signature(declaration, name="Abusive Text")
     organiser = User.objects.create_user("mod", password="a long test password 3", is_staff=True)
-    organiser.groups.add(Group.objects.get(name="Organisers"))
+    organiser.groups.add(Group.objects.get(name="Reviewers"))
     staff = verified_client(organiser)
     changelist = reverse("admin:registrations_signature_changelist")
     response = staff.post(changelist, {"action": "hide", "_selected_action": [abuse.pk]})

@@ -1,0 +1,76 @@
+"""Forums as editors run them: copying a past forum to start the next one."""
+
+import logging
+from datetime import datetime
+
+from django.db import transaction
+from modeltranslation.translator import translator
+
+from events.models import Event, EventOrganisation, Session
+
+from ..models import Declaration, MediaAccreditation, accreditation_of
+
+logger = logging.getLogger(__name__)
+
+# Never copied: the copy's own identity, its state, and what belongs to the day itself.
+_EVENT_SKIP = {"id", "uid", "sequence", "created_at", "updated_at", "slug", "start", "end", "is_published"}
+_EVENT_CLEAR = {"recording_url": "", "stream_url": "", "facebook_url": ""}
+
+
+def _values(obj, skip):
+    """The row's own values; a translated field by its columns per language
+    (`title_en`, `title_ru`…), never through the field that reads the
+    current language."""
+    translated = set(translator.get_options_for_model(type(obj)).all_fields) if _is_translated(obj) else set()
+    return {
+        field.attname: getattr(obj, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.attname not in skip and field.attname not in translated and not field.primary_key
+    }
+
+
+def _is_translated(obj):
+    return type(obj) in translator.get_registered_models()
+
+
+@transaction.atomic
+def event_copy(*, event, start_date, slug):
+    """A new, unpublished forum with `event`'s texts in every language, the
+    same organisations and speakers (linked, not duplicated), its sessions
+    moved by as many days as the forum, its Declaration's text and its
+    accreditation settings, but no Zoom link or access note, no
+    registrations, no signatures. Returns the new forum."""
+    zone = event.zone
+    local_start = event.start.astimezone(zone)
+    new_start = datetime.combine(start_date, local_start.timetz()).replace(tzinfo=zone)
+    shift = new_start - event.start
+    copy = Event.objects.create(
+        **_values(event, _EVENT_SKIP | set(_EVENT_CLEAR)),
+        **_EVENT_CLEAR,
+        slug=slug,
+        start=event.start + shift,
+        end=event.end + shift,
+        is_published=False,
+    )
+    EventOrganisation.objects.bulk_create(
+        EventOrganisation(event=copy, organisation_id=role.organisation_id, role=role.role, position=role.position)
+        for role in event.event_organisations.all()
+    )
+    for session in event.sessions.prefetch_related("speakers"):
+        new = Session.objects.create(
+            **_values(session, {"id", "uid", "sequence", "created_at", "updated_at", "event_id", "start", "end"}),
+            event=copy,
+            start=session.start + shift,
+            end=session.end + shift,
+        )
+        new.speakers.set(session.speakers.all())
+    accreditation = accreditation_of(event)
+    if accreditation is not None:
+        MediaAccreditation.objects.create(event=copy, is_open=accreditation.is_open)
+    declaration = Declaration.objects.filter(event=event).first()
+    if declaration is not None:
+        Declaration.objects.create(
+            **_values(declaration, {"id", "event_id", "erased_count", "created_at", "updated_at"}), event=copy
+        )
+    logger.info("event %s copied as event %s", event.pk, copy.pk)
+    return copy
