@@ -26,6 +26,7 @@ every MIRROR_EXPORT_SECONDS: a burst of changes is one export, and the last
 change of a burst is always in one.
 """
 
+import fcntl
 import html
 import logging
 import os
@@ -41,6 +42,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import checks
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.handlers.base import BaseHandler
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -244,6 +246,8 @@ def _static_bytes(name):
     try:
         with staticfiles_storage.open(name) as handle:
             return handle.read()
+    except SuspiciousFileOperation:
+        return None  # a link such as /static/../x (typed by an editor) names no static file
     except (OSError, ValueError):
         found = finders.find(name)
         return Path(found).read_bytes() if found else None
@@ -255,6 +259,15 @@ def _swap_in(directory, files):
     until the next export (a reader or an rsync may be in it)."""
     parent, name = directory.parent, directory.name
     parent.mkdir(parents=True, exist_ok=True)
+    # One export at a time into one directory (the worker's and a cron's, say):
+    # otherwise one could clear the other's half-written copy and swap it in.
+    with open(parent / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _swap_in_locked(directory, files)
+
+
+def _swap_in_locked(directory, files):
+    parent, name = directory.parent, directory.name
     fresh = parent / f".{name}-{time.time_ns()}"
     for relative, body in files.items():
         path = fresh / relative

@@ -36,15 +36,17 @@ def security_headers(get_response):
 
 
 def onion_location(get_response):
-    """With ONION_URL set, every page (not static files) tells Tor Browser
-    that this page also lives at the onion address, except when read there.
-    Inside the page cache, so a stored page keeps the header."""
+    """With ONION_URL set, every public page tells Tor Browser that it also
+    lives at the onion address, except when read there (private pages, forms
+    and the admin do not: their address may carry a token). Inside the page
+    cache, so a stored page keeps the header."""
 
     def middleware(request):
         response = get_response(request)
         onion = settings.ONION_URL
         if (
             onion
+            and getattr(response, "page_cacheable", False)
             and response.get("Content-Type", "").startswith("text/html")
             and request.META.get("HTTP_HOST", "").split(":")[0] != onion.split("://", 1)[-1]
         ):

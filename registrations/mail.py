@@ -36,7 +36,8 @@ INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, Outgoi
 
 
 class NoRecipient(Exception):
-    """The forum's contact address was removed before its mail was sent."""
+    """Nobody may receive this mail any more: the forum's contact address was
+    removed, or the journalist an invitation was for is no longer approved."""
 
 
 def build_organisers_message(mail):
@@ -66,6 +67,9 @@ def build_message(mail):
     if mail.recipient is None:
         return build_organisers_message(mail)
     person = mail.recipient
+    if mail.kind in INVITATION_KINDS and person.status != person.Status.APPROVED:
+        # The access goes to approved journalists only, whenever the mail was queued.
+        raise NoRecipient
     event = person.event
     language = mail.language or person.mail_language
     with translation.override(language):

@@ -13,7 +13,19 @@ from ..models import Declaration, MediaAccreditation, accreditation_of
 logger = logging.getLogger(__name__)
 
 # Never copied: the copy's own identity, its state, and what belongs to the day itself.
-_EVENT_SKIP = {"id", "uid", "sequence", "created_at", "updated_at", "slug", "start", "end", "is_published"}
+# A copy is a new forum: never cancelled because its model was.
+_EVENT_SKIP = {
+    "id",
+    "uid",
+    "sequence",
+    "created_at",
+    "updated_at",
+    "slug",
+    "start",
+    "end",
+    "is_published",
+    "is_cancelled",
+}
 _EVENT_CLEAR = {"recording_url": "", "stream_url": "", "facebook_url": ""}
 
 
@@ -58,7 +70,10 @@ def event_copy(*, event, start_date, slug):
     )
     for session in event.sessions.prefetch_related("speakers"):
         new = Session.objects.create(
-            **_values(session, {"id", "uid", "sequence", "created_at", "updated_at", "event_id", "start", "end"}),
+            **_values(
+                session,
+                {"id", "uid", "sequence", "created_at", "updated_at", "event_id", "start", "end", "is_cancelled"},
+            ),
             event=copy,
             start=session.start + shift,
             end=session.end + shift,

@@ -36,6 +36,8 @@ def invitation_update_send(*, event, by):
     one (METHOD:REQUEST), or a cancellation (METHOD:CANCEL) when the forum is
     cancelled. Returns how many were written to."""
     accreditation = accreditation_of(event)
+    if accreditation is None:  # no accreditation: nobody holds an invitation
+        return 0
     people = list(invitation_holders_behind(event=event).select_for_update())
     kind = OutgoingMail.Kind.CANCEL if event.is_cancelled else OutgoingMail.Kind.UPDATE
     for person in people:

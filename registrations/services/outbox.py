@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from ..mail import build_message
+from ..mail import NoRecipient, build_message
 from ..models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,13 @@ def mail_deliver(*, mail_id):
     mail.attempts += 1
     try:
         build_message(mail).send()
+    except NoRecipient:
+        # Not a failure to retry: nobody may receive it (the access of a
+        # journalist no longer approved, say). Left failed for staff to see.
+        mail.status, mail.last_error = OutgoingMail.Status.FAILED, NoRecipient.__name__
+        mail.save(update_fields=["attempts", "last_error", "status"])
+        logger.info("mail %s (%s) not sent: no recipient", mail.pk, mail.kind)
+        return mail
     except Exception as exc:
         mail.last_error = type(exc).__name__
         delay = _retry_delay(mail.attempts)

@@ -219,8 +219,9 @@ def test_export_swaps_the_new_copy_in_whole(content, tmp_path):
     second = directory.resolve()
     assert second != first
     assert "edited" in (directory / "en" / "index.html").read_text()
-    # The previous copy stays until the next export (a reader or an rsync may be in it), no older one.
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m", first.name, second.name])
+    # The previous copy stays until the next export (a reader or an rsync may be in it), no older one;
+    # beside them, the lock that makes two exports into one directory take turns.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["m", first.name, second.name, ".m.lock"])
     mirror_export(directory=directory)
     assert first.name not in [p.name for p in tmp_path.iterdir()]
 
@@ -273,3 +274,44 @@ def test_sample_mirror_host_sends_the_live_sites_policies(settings):
     assert permissions == settings.PERMISSIONS_POLICY
     for header in ("X-Content-Type-Options nosniff", "X-Frame-Options DENY", "Referrer-Policy same-origin"):
         assert f"add_header {header} always;" in conf
+
+
+def test_a_static_link_that_climbs_out_does_not_stop_the_export(content, tmp_path):
+    from tests.factories import make_organisation
+
+    make_organisation(content, url="http://testserver/static/../../../../etc/passwd")
+    mirror_export(directory=tmp_path / "m")
+    assert (tmp_path / "m" / "en" / "index.html").exists()
+    assert not list(tmp_path.rglob("*passwd*"))
+
+
+def test_an_export_waits_for_another_into_the_same_directory(content, tmp_path):
+    """Two exports into one directory take turns: neither can clear the
+    other's half-written copy and swap it in."""
+    import fcntl
+    import threading
+
+    directory = tmp_path / "m"
+    mirror_export(directory=directory)
+    first = directory.resolve()
+    with open(tmp_path / ".m.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as another export would hold it
+        done = threading.Event()
+        files = mirror_files_for_test()
+        worker = threading.Thread(target=lambda: (_swap(directory, files), done.set()))
+        worker.start()
+        assert not done.wait(0.5)
+        assert directory.resolve() == first
+    worker.join(5)
+    assert done.is_set()
+    assert directory.resolve() != first
+
+
+def mirror_files_for_test():
+    return {"en/index.html": b"<!doctype html><title>copy</title>"}
+
+
+def _swap(directory, files):
+    from events.mirror import _swap_in
+
+    _swap_in(directory, files)
