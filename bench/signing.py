@@ -273,6 +273,7 @@ def fill(n):
             }
             yield [values[f.attname] for f in fields]
 
+    email_digest("")  # the digest key is read now: no query may run on the connection during COPY
     with transaction.atomic(), connection.cursor() as cursor:
         table = Signature._meta.db_table
         if connection.vendor == "postgresql":

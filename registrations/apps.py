@@ -12,7 +12,8 @@ class RegistrationsConfig(AppConfig):
         from forum_site.pagecache import bump
 
         # Public content: the Declaration's text, whether media registration is open.
-        # (Signatures change the public count and list through their services, which bump.)
+        # (A confirmed or withdrawn signature moves a stored count and bumps nothing: the
+        # pages that show it are kept COUNT_REFRESH_SECONDS. Staff hiding one bumps.)
         for name in ("Declaration", "MediaAccreditation"):
             model = self.get_model(name)
             post_save.connect(bump, sender=model, dispatch_uid=f"pagecache-save-{name}")
