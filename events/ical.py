@@ -91,13 +91,14 @@ def _finish(cal, *events):
     return cal.to_ical()
 
 
+def _summary(title, *, cancelled):
+    return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
+
+
 def session_vevent(session, *, event, page_url):
-    summary = session.title
-    if session.is_cancelled:
-        summary = _("Cancelled: %(title)s") % {"title": session.title}
     return _vevent(
         item=session,
-        summary=summary,
+        summary=_summary(session.title, cancelled=session.is_cancelled),
         text=f"{event.title}\n\n{session.description}".strip(),
         url=f"{page_url}#session-{session.pk}",
         zone=event.zone,
@@ -107,12 +108,9 @@ def session_vevent(session, *, event, page_url):
 
 
 def event_vevent(event, *, page_url, extra_description="", location=""):
-    summary = event.title
-    if event.is_cancelled:
-        summary = _("Cancelled: %(title)s") % {"title": event.title}
     return _vevent(
         item=event,
-        summary=summary,
+        summary=_summary(event.title, cancelled=event.is_cancelled),
         text=event.tagline,
         url=page_url,
         zone=event.zone,
