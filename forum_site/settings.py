@@ -112,7 +112,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # Writers take the lock when a transaction starts, so two writers never
         # deadlock on a lock upgrade; they wait for each other up to `timeout`.
         "transaction_mode": "IMMEDIATE",
-        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
         # secure_delete: what is erased is overwritten with zeros, not left in free pages.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"

@@ -18,7 +18,7 @@ def test_sqlite_connection_reports_wal_and_busy_timeout():
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
-        assert cursor.fetchone()[0] == 20_000
+        assert cursor.fetchone()[0] == 30_000
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 

@@ -67,29 +67,35 @@ def _create_or_lock(*, model, parent, digest, values):
         return model.objects.select_for_update().get(**lookup), False
 
 
-@transaction.atomic
 def person_submit(*, model, parent, data, language):
     """Take a submission. A new mailbox gets a row; an unconfirmed one gets
     the new data and a new link key (every earlier link stops working); a
     confirmed one is left as it is. Each gets the same confirmation mail,
     whose link opens the confirm page or, once confirmed, the status page.
     Over the mailbox's daily allowance nothing at all changes and no mail is
-    sent. Returns the row, or None when nothing was done."""
+    sent. Returns the row, or None when nothing was done.
+
+    What needs no database is done before the transaction: on SQLite it
+    holds the one write lock, which other submissions wait for."""
     digest = email_digest(data["email"])
-    if not mailbox_allowance_take(digest=digest):
-        logger.info("%s submission over its mailbox's daily allowance: nothing changed", model.feature)
-        return None
     now = timezone.now()
     values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
-    person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
-    if not created and not person.is_confirmed:
-        for field, value in values.items():
-            setattr(person, field, value)
-        person.link_key = new_link_key()
-        person.save()
-    # In the submission's language, whatever a confirmed row holds.
-    mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language)
-    logger.info("%s %s %s, confirmation queued", model.feature, person.pk, "created" if created else "submitted again")
+    with transaction.atomic():
+        if not mailbox_allowance_take(digest=digest, now=now):
+            person = None
+        else:
+            person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
+            if not created and not person.is_confirmed:
+                for field, value in values.items():
+                    setattr(person, field, value)
+                person.link_key = new_link_key()
+                person.save()
+            # In the submission's language, whatever a confirmed row holds.
+            mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language)
+    if person is None:
+        logger.info("%s submission over its mailbox's daily allowance: nothing changed", model.feature)
+    else:
+        logger.info("%s %s %s, confirmation queued", model.feature, person.pk, "created" if created else "again")
     return person
 
 
