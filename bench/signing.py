@@ -26,7 +26,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from surge import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -136,22 +137,6 @@ http {{
     }}
 }}
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            return urllib.request.urlopen(url, timeout=2).read()
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
 
 
 def parse_wrk(out):
@@ -512,7 +497,7 @@ def static_rates(tmp, app, duration, connections):
     conf.write_text(NGINX_CONF.format(tmp=tmp, port=port))
     nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
     try:
-        wait_for(f"http://127.0.0.1:{port}{PAGES[0][1]}")
+        wait_for(f"http://127.0.0.1:{port}{PAGES[0][1]}", timeout=60)
         return {name: run_wrk(f"http://127.0.0.1:{port}{path}", duration, connections)["rps"] for name, path in PAGES}
     finally:
         nginx.send_signal(signal.SIGQUIT)
@@ -535,9 +520,9 @@ def one_case(kind, size, args, tmp, static):
     )
     app = f"http://127.0.0.1:{port}"
     try:
-        wait_for(app + "/healthz")
+        wait_for(app + "/healthz", timeout=60)
         for _name, path in PAGES:
-            wait_for(app + path)
+            wait_for(app + path, timeout=60)
         if static is None:
             static = static_rates(tmp, app, args.duration, args.connections)
         # 1. Signing alone.
