@@ -108,6 +108,8 @@ TEMPLATES = [
 # SQLite is the embedded default; PostgreSQL through DATABASE_URL in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the writers of a process queueing in arrival order.
+    DATABASES["default"]["ENGINE"] = "forum_site.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when a transaction starts, so two writers never
         # deadlock on a lock upgrade; they wait for each other up to `timeout`.

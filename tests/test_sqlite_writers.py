@@ -1,0 +1,110 @@
+"""SQLite's writers in one process take turns in the order they came, and a
+writer that waits too long is told so, writing nothing."""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from events.models import Organisation
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock"),
+]
+
+
+def _in_thread(work):
+    def run(*args):
+        try:
+            return work(*args)
+        finally:
+            connections.close_all()
+
+    return run
+
+
+def _holding_a_transaction(release, holding):
+    with transaction.atomic():
+        Organisation.objects.create(name="first")
+        holding.set()
+        release.wait(10)
+
+
+def test_waiting_writers_take_their_turns_in_the_order_they_came():
+    release, holding = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_in_thread(_holding_a_transaction), args=(release, holding))
+    holder.start()
+    assert holding.wait(10)
+
+    def write(name):
+        with transaction.atomic():
+            Organisation.objects.create(name=name)
+
+    waiters = []
+    for name in ["second", "third", "fourth", "fifth"]:
+        waiters.append(threading.Thread(target=_in_thread(write), args=(name,)))
+        waiters[-1].start()
+        time.sleep(0.1)  # each is waiting before the next comes
+    release.set()
+    for thread in [holder, *waiters]:
+        thread.join(20)
+    names = list(Organisation.objects.filter(name__in=["first", "second", "third", "fourth", "fifth"]).order_by("pk"))
+    assert [o.name for o in names] == ["first", "second", "third", "fourth", "fifth"]
+
+
+def test_a_writer_that_waits_past_the_timeout_is_refused_and_writes_nothing():
+    release, holding = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_in_thread(_holding_a_transaction), args=(release, holding))
+    holder.start()
+    assert holding.wait(10)
+    outcome = {}
+
+    def write():
+        connection.writer_wait = 0.5  # this thread's connection only
+        started = time.perf_counter()
+        try:
+            with transaction.atomic():
+                Organisation.objects.create(name="too late")
+        except OperationalError as error:
+            outcome["error"] = str(error)
+        outcome["waited"] = time.perf_counter() - started
+
+    waiter = threading.Thread(target=_in_thread(write))
+    waiter.start()
+    waiter.join(20)
+    release.set()
+    holder.join(20)
+    assert outcome["error"].startswith("database is locked")
+    assert 0.4 < outcome["waited"] < 5
+    assert not Organisation.objects.filter(name="too late").exists()
+    # The turn went on: the next writer writes at once.
+    with transaction.atomic():
+        Organisation.objects.create(name="after")
+    assert Organisation.objects.filter(name__in=["first", "after"]).count() == 2
+
+
+def test_a_rolled_back_transaction_ends_its_turn():
+    def fail():
+        with transaction.atomic():
+            Organisation.objects.create(name="rolled back")
+            raise ValueError("a form's error, say")
+
+    with pytest.raises(ValueError, match="a form's error"):
+        fail()
+
+    done = threading.Event()
+
+    def write():
+        with transaction.atomic():
+            Organisation.objects.create(name="next")
+        done.set()
+
+    thread = threading.Thread(target=_in_thread(write))
+    thread.start()
+    thread.join(10)
+    assert done.is_set()
+    assert list(Organisation.objects.values_list("name", flat=True).filter(name__in=["rolled back", "next"])) == [
+        "next"
+    ]
