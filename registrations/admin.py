@@ -18,7 +18,7 @@ from events.responses import CalendarResponse
 
 from . import overview, services
 from .countries import country_name
-from .exports import csv_export_response, with_date_spans
+from .exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
 from .mailbox import email_digest
 from .models import (
@@ -56,7 +56,7 @@ class CountryFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
+        codes = distinct_values(model_admin.get_queryset(request), "country")
         return sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
@@ -151,8 +151,10 @@ class PersonalDataAdmin(ReadOnlyAdmin):
 
     search_help_text = _("Search by the start of a name, or by a whole e-mail address (exact match only).")
 
-    # The count of all rows, next to the filtered count, is a second full count.
+    # The count of all rows, next to the filtered count, is a second full
+    # count; the filtered one stops at COUNT_CAP (the list then says "more than").
     show_full_result_count = False
+    paginator = CappedPaginator
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).confirmed()
@@ -205,6 +207,10 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and changelist.paginator.capped:
+            response.context_data["selection_note_all"] = _("All found selected (%(count)s or more)") % {
+                "count": changelist.paginator.cap_shown
+            }
         if request.method == "GET" and response.status_code == 200 and changelist is not None:
             services.audit_record(
                 user=request.user,

@@ -1,15 +1,20 @@
 """What staff take away or page through at scale: streamed CSV (headers from
-the model's verbose names, readable values) and the admin's date hierarchy
-from the first and last date instead of a scan of every row."""
+the model's verbose names, readable values), and changelists whose every
+query is an index lookup at a million rows: the date hierarchy from the
+first and last date, a count that stops at COUNT_CAP, a filter's choices
+found one index seek each."""
 
 import csv
 import functools
 import itertools
 from datetime import datetime, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 
 
 class _Echo:
@@ -69,12 +74,20 @@ def csv_export_response(queryset, *, fields, name, zone, computed=None, related=
     return stream_csv(rows, header=header, filename=f"{name}-{stamp}.csv")
 
 
+def date_bounds(queryset, field_name):
+    """The first and last value of an indexed column: two ordered lookups of
+    one row each. (A single MIN/MAX aggregate under a WHERE makes SQLite read
+    every row: 200 ms at a million.)"""
+    values = queryset.values_list(field_name, flat=True)
+    return {"first": values.order_by(field_name).first(), "last": values.order_by(f"-{field_name}").first()}
+
+
 def _span_datetimes(queryset, field_name, kind, order="ASC", tzinfo=None):
     """The date hierarchy's years, months or days, from the first and last
     value (two index lookups) rather than a scan that truncates every row's
     date: at 100,000 rows on SQLite that scan takes half a second. A month
     in the span with no rows is listed too; choosing it shows none."""
-    bounds = queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    bounds = date_bounds(queryset, field_name)
     if bounds["first"] is None:
         return []
     zone = tzinfo or timezone.get_current_timezone()
@@ -95,7 +108,65 @@ def _span_datetimes(queryset, field_name, kind, order="ASC", tzinfo=None):
     return values if order == "ASC" else values[::-1]
 
 
+def _is_span(aggregates):
+    """Django's date hierarchy asks aggregate(first=Min(f), last=Max(f))."""
+    first, last = aggregates.get("first"), aggregates.get("last")
+    return (
+        set(aggregates) == {"first", "last"}
+        and type(first) is Min
+        and type(last) is Max
+        and first.source_expressions[0].deconstruct() == last.source_expressions[0].deconstruct()
+        and hasattr(first.source_expressions[0], "name")
+    )
+
+
 @functools.cache
 def with_date_spans(queryset_class):
-    """The queryset class with the cheap date hierarchy."""
-    return type(f"DateSpan{queryset_class.__name__}", (queryset_class,), {"datetimes": _span_datetimes})
+    """The queryset class with the cheap date hierarchy: its dates, and its
+    first and last date, from two index lookups."""
+
+    def aggregate(queryset, *args, **kwargs):
+        if not args and _is_span(kwargs):
+            return date_bounds(queryset, kwargs["first"].source_expressions[0].name)
+        return queryset_class.aggregate(queryset, *args, **kwargs)
+
+    return type(
+        f"DateSpan{queryset_class.__name__}", (queryset_class,), {"datetimes": _span_datetimes, "aggregate": aggregate}
+    )
+
+
+def distinct_values(queryset, field_name):
+    """The distinct values of an indexed column in order, each found by one
+    index seek past the one before (a loose index scan): k values cost k+1
+    lookups, where DISTINCT reads every row."""
+    values = queryset.order_by(field_name).values_list(field_name, flat=True)
+    found, current = [], values.first()
+    while current is not None:
+        found.append(current)
+        current = values.filter(**{f"{field_name}__gt": current}).first()
+    return found
+
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows up to COUNT_CAP, reading at most COUNT_CAP + 1 index
+    entries; past that `capped` is set, the count is COUNT_CAP and the pages
+    end there (a filter, the date or a search narrows the list)."""
+
+    capped = False
+    cap = COUNT_CAP
+
+    @property
+    def cap_shown(self):
+        """The cap as the reader's language writes it (10,000; 10 000)."""
+        return number_format(self.cap, force_grouping=True)
+
+    @cached_property
+    def count(self):
+        # In the list's own order: the count walks the index the page is read
+        # from, not some covering index end to end.
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)

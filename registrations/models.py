@@ -471,8 +471,18 @@ class Signature(OptInPerson):
             models.Index(fields=["declaration", "status", "hidden_at", "-confirmed_at"], name="signature_public_list"),
             models.Index(fields=["status", "-created_at"], name="signature_status_created"),
             models.Index(fields=["-created_at", "-id"], name="signature_created"),
-            models.Index(fields=["country"], name="signature_country"),
-            models.Index(fields=["visibility"], name="signature_visibility"),
+            # The admin's filters, each in the list's order (newest first), so a page of
+            # a million is one walk along an index; the rare ones index only their rows.
+            models.Index(fields=["country", "-created_at", "-id"], name="signature_country_created"),
+            models.Index(fields=["visibility", "-created_at", "-id"], name="signature_visibility_created"),
+            models.Index(
+                fields=["-created_at", "-id"], condition=Q(hidden_at__isnull=False), name="signature_hidden_created"
+            ),
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                condition=Q(name_accepted_at__isnull=True),
+                name="signature_unreviewed_created",
+            ),
             # The admin's search: a whole address without the Declaration, a name's start.
             models.Index(fields=["email_digest"], name="signature_digest"),
             models.Index(fields=["name_search"], name="signature_name_search", opclasses=["varchar_pattern_ops"]),
