@@ -9,7 +9,8 @@ For each database and size, against gunicorn as gunicorn.conf.py ships it:
    redirects).
 2. surge: signing (wrk) and confirming (a second wrk posting the confirm
    links of the outbox's mail) together, while two more wrk read the
-   Declaration page and the event page; prints confirmations/s, the reads as
+   Declaration page and the event page through nginx with the micro-cache
+   of deploy/ in front of gunicorn, as deployed; prints confirmations/s, the reads as
    a ratio to nginx serving the same bytes (measured alone, before), their
    p99, and how far the count shown lagged behind the rows.
 
@@ -134,6 +135,41 @@ http {{
         listen 127.0.0.1:{port};
         root {tmp}/static;
         location / {{ default_type text/html; try_files $uri $uri/index.html =404; }}
+    }}
+}}
+"""
+
+
+# The surge's readers come through nginx in front of gunicorn, with the
+# micro-cache and headers exactly as deploy/ ships them (plain http here).
+NGINX_PROXY_CONF = """
+worker_processes 2;
+pid {tmp}/nginx-proxy.pid;
+error_log {tmp}/error-proxy.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    keepalive_requests 100000;
+    gzip on;
+    gzip_types text/html;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    proxy_cache_path {tmp}/microcache levels=1:2 keys_zone=forum_pages:10m max_size=200m inactive=10m use_temp_path=off;
+    map $scheme $forum_hsts {{ default ""; }}
+    upstream forum_site {{ server 127.0.0.1:{app_port}; keepalive 32; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://forum_site;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            include {root}/deploy/nginx-microcache.conf;
+            include {root}/deploy/nginx-security-headers.conf;
+        }}
     }}
 }}
 """
@@ -486,6 +522,26 @@ def fresh_database(kind, tmp, postgres_url):
     return postgres_url
 
 
+class MicroCache:
+    """nginx with deploy/'s micro-cache in front of the app, while in a `with`."""
+
+    def __init__(self, tmp, app_port):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        conf = Path(tmp) / "nginx-proxy.conf"
+        conf.write_text(NGINX_PROXY_CONF.format(tmp=tmp, port=self.port, app_port=app_port, root=ROOT))
+        self.conf = conf
+
+    def __enter__(self):
+        self.nginx = subprocess.Popen(["nginx", "-c", str(self.conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        wait_for(self.url + PAGES[0][1], timeout=60)
+        return self
+
+    def __exit__(self, *exc):
+        self.nginx.send_signal(signal.SIGQUIT)
+        self.nginx.wait(timeout=10)
+
+
 def static_rates(tmp, app, duration, connections):
     """nginx serving the bytes of each page as a static file (gzip), alone."""
     port = free_port()
@@ -549,24 +605,25 @@ def one_case(kind, size, args, tmp, static):
         def load(name, url, connections, script=None):
             results[name] = run_wrk(url, args.duration, connections, script)
 
-        jobs = [
-            threading.Thread(target=load, args=("sign", app + SIGN, 20, surge_script)),
-            threading.Thread(target=load, args=("confirm", app + "/en/declaration/confirm/", 10, confirm_script)),
-        ] + [threading.Thread(target=load, args=(name, app + path, 20)) for name, path in PAGES]
-        for job in jobs:
-            job.start()
-        deadline = time.time() + args.duration
-        while time.time() < deadline - 1:
-            shown = count_shown(app + PAGES[0][1])
-            lags.append(before["counted"] + confirmed_since(database_url, first["max_id"] + 1) - shown)
-            time.sleep(0.25)
-        for job in jobs:
-            job.join()
-        after = json.loads(run_child(env, "--child", "rows"))
-        settle_started = time.time()
-        while count_shown(app + PAGES[0][1]) != after["stored"] and time.time() - settle_started < 30:
-            time.sleep(0.2)
-        settled = time.time() - settle_started
+        with MicroCache(tmp, port) as proxy:
+            jobs = [
+                threading.Thread(target=load, args=("sign", app + SIGN, 20, surge_script)),
+                threading.Thread(target=load, args=("confirm", app + "/en/declaration/confirm/", 10, confirm_script)),
+            ] + [threading.Thread(target=load, args=(name, proxy.url + path, 20)) for name, path in PAGES]
+            for job in jobs:
+                job.start()
+            deadline = time.time() + args.duration
+            while time.time() < deadline - 1:
+                shown = count_shown(proxy.url + PAGES[0][1])
+                lags.append(before["counted"] + confirmed_since(database_url, first["max_id"] + 1) - shown)
+                time.sleep(0.25)
+            for job in jobs:
+                job.join()
+            after = json.loads(run_child(env, "--child", "rows"))
+            settle_started = time.time()
+            while count_shown(proxy.url + PAGES[0][1]) != after["stored"] and time.time() - settle_started < 30:
+                time.sleep(0.2)
+            settled = time.time() - settle_started
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
@@ -702,7 +759,8 @@ def main():
                 )
                 print()
                 print(
-                    "| surge: sign 20 conn., confirm 10, read each page 20 | sign/s | confirm/s | confirmed "
+                    "| surge: sign 20 conn., confirm 10, read each page 20 through the micro-cache "
+                    "| sign/s | confirm/s | confirmed "
                     "| Declaration req/s | / nginx | p99 ms | event page req/s | / nginx | p99 ms "
                     "| count lag mean / max (signatures) | stored = rows after | shown exact after s |"
                 )
@@ -722,6 +780,11 @@ def main():
         print(
             "Rows saved = redirects + the requests still in flight when wrk stopped (wrk does not count "
             f"those answers; at most {args.connections})."
+        )
+        print()
+        print(
+            "Readers come through nginx with deploy/nginx-microcache.conf in front of gunicorn (as deploy/ "
+            "ships it); signing and confirming go to gunicorn directly. The count is read through nginx too."
         )
         print()
         print("nginx static, alone: " + ", ".join(f"{name} {rate:.0f} req/s" for name, rate in (static or {}).items()))

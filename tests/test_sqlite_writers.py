@@ -1,13 +1,19 @@
 """SQLite's writers in one process take turns in the order they came, and a
 writer that waits too long is told so, writing nothing."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
 from events.models import Organisation
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -108,3 +114,69 @@ def test_a_rolled_back_transaction_ends_its_turn():
     assert list(Organisation.objects.values_list("name", flat=True).filter(name__in=["rolled back", "next"])) == [
         "next"
     ]
+
+
+_HOLD = """
+import sys, time
+import django
+django.setup()
+from django.db import transaction
+from events.models import Organisation
+with transaction.atomic():
+    Organisation.objects.create(name="other process")
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[1]))
+"""
+
+
+def _other_process_holding(seconds):
+    """A second process (as a second gunicorn worker is) in a write
+    transaction for `seconds`; returns once it holds it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "forum_site.settings",
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+    }
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", _HOLD, str(seconds)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "holding"
+    return process
+
+
+@pytest.fixture
+def wait_setting():
+    before = connection.writer_wait
+    yield
+    connection.writer_wait = before
+
+
+def test_a_writer_waits_for_another_process_and_writes_when_it_is_done(wait_setting):
+    connection.writer_wait = 10
+    other = _other_process_holding(1.5)
+    started = time.perf_counter()
+    with transaction.atomic():
+        Organisation.objects.create(name="this process")
+    waited = time.perf_counter() - started
+    other.communicate(timeout=10)
+    assert other.returncode == 0
+    assert 0.8 < waited < 8
+    names = list(Organisation.objects.filter(name__endswith="process").order_by("pk").values_list("name", flat=True))
+    assert names == ["other process", "this process"]
+
+
+def test_waiting_for_another_process_is_bounded_too_and_the_lock_is_not_kept(wait_setting):
+    connection.writer_wait = 0.5
+    other = _other_process_holding(2)
+    started = time.perf_counter()
+    with pytest.raises(OperationalError, match="database is locked"), transaction.atomic():
+        Organisation.objects.create(name="too late")
+    assert 0.4 < time.perf_counter() - started < 1.9
+    other.communicate(timeout=10)
+    assert other.returncode == 0
+    # The file lock, got after the waiter gave up, was let go: the next writer writes at once.
+    started = time.perf_counter()
+    with transaction.atomic():
+        Organisation.objects.create(name="next")
+    assert time.perf_counter() - started < 0.5
+    assert not Organisation.objects.filter(name="too late").exists()
