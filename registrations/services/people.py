@@ -43,27 +43,31 @@ def mailbox_allowance_take(*, digest, now=None):
     """Count one mail to a mailbox; False, counting nothing, when it already
     had MAILBOX_MAILS_PER_DAY in the 24 hours before `now` (a sliding window:
     never more than that in any 24 hours). Call it inside the transaction
-    that sends the mail."""
+    that sends the mail. The count and the row are one statement (an INSERT
+    of a row only where the count leaves room), through the digest's index."""
     now = now or timezone.now()
     _mailbox_lock(digest)
-    if MailboxSend.objects.filter(digest=digest, sent_at__gt=now - _DAY).count() >= settings.MAILBOX_MAILS_PER_DAY:
-        return False
-    MailboxSend.objects.create(digest=digest, sent_at=now)
-    return True
+    table = connection.ops.quote_name(MailboxSend._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (digest, sent_at) SELECT %s, %s "  # noqa: S608 (a model's table name)
+            f"WHERE (SELECT COUNT(*) FROM {table} WHERE digest = %s AND sent_at > %s) < %s",
+            [digest, at(now), digest, at(now - _DAY), settings.MAILBOX_MAILS_PER_DAY],
+        )
+        return cursor.rowcount == 1
 
 
 def _create_or_lock(*, model, parent, digest, values):
-    """The row for this mailbox and parent, locked, or a new one. Returns
-    (row, created). Two identical submissions at the same moment still make
-    one row: the unique constraint decides, and the loser reads the winner's."""
-    lookup = {model.parent_field: parent, "email_digest": digest}
-    existing = model.objects.select_for_update().filter(**lookup).first()
-    if existing is not None:
-        return existing, False
+    """The row for this mailbox and parent: a new one, or the one there is,
+    locked. Returns (row, created). A new mailbox, the common case, costs one
+    INSERT; two identical submissions at the same moment still make one row:
+    the unique constraint decides, and the loser reads the winner's."""
     try:
         with transaction.atomic():
             return model.objects.create(**{model.parent_field: parent}, **values), True
     except IntegrityError:
+        lookup = {model.parent_field: parent, "email_digest": digest}
         return model.objects.select_for_update().get(**lookup), False
 
 
