@@ -28,3 +28,10 @@ def _country_names(language):
 
 def country_name(code):
     return _country_names(get_language() or settings.LANGUAGE_CODE).get(code, code)
+
+
+@lru_cache(maxsize=1)
+def country_codes():
+    """Every code a form accepts: one set lookup, where the list of ~250
+    choices would be built and walked on each validation."""
+    return frozenset(c.alpha_2 for c in pycountry.countries)

@@ -10,9 +10,20 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .countries import country_choices
+from .countries import country_choices, country_codes
 from .mailbox import has_invisible_characters
 from .models import MediaRegistration, Signature
+
+class CountryField(forms.ChoiceField):
+    """A country from the list: shown as the visitor's language names it,
+    checked against the set of codes."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=country_choices, **kwargs)
+
+    def valid_value(self, value):
+        return value in country_codes()
+
 
 phone_validator = RegexValidator(
     re.compile(r"^\+?[0-9 ()./-]{5,40}$"),
@@ -43,7 +54,7 @@ class PersonForm(VisibleTextForm, forms.Form):
     the language for our mail, explicit consent, and a honeypot field people
     never see or fill (bots that fill every field do)."""
 
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    country = CountryField(label=_("Country"))
     mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
     consent = forms.BooleanField(required=True)
     website = forms.CharField(
@@ -179,7 +190,7 @@ class CorrectionForm(VisibleTextForm, forms.ModelForm):
     their status page (after): every field they typed but their address (a new
     address is a new submission); each feature names the fields."""
 
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    country = CountryField(label=_("Country"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
