@@ -14,6 +14,7 @@ from .countries import country_choices, country_codes
 from .mailbox import has_invisible_characters
 from .models import MediaRegistration, Signature
 
+
 class CountryField(forms.ChoiceField):
     """A country from the list: shown as the visitor's language names it,
     checked against the set of codes."""
