@@ -528,8 +528,11 @@ class MicroCache:
     def __init__(self, tmp, app_port):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        conf = Path(tmp) / "nginx-proxy.conf"
-        conf.write_text(NGINX_PROXY_CONF.format(tmp=tmp, port=self.port, app_port=app_port, root=ROOT))
+        # Its own directory each time: no case reads pages another case left.
+        here = tempfile.mkdtemp(prefix="microcache-", dir=tmp)
+        Path(here).chmod(0o755)
+        conf = Path(here) / "nginx-proxy.conf"
+        conf.write_text(NGINX_PROXY_CONF.format(tmp=here, port=self.port, app_port=app_port, root=ROOT))
         self.conf = conf
 
     def __enter__(self):
