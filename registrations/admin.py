@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
@@ -203,6 +204,27 @@ class PersonalDataAdmin(ReadOnlyAdmin):
         if "@" in term:
             return queryset.filter(email_digest=email_digest(term)), False
         return queryset.name_starts(term), False
+
+    # What may act on "all found" past the count's cap: an export reads them in
+    # chunks; a change to rows nobody could page to is refused.
+    acts_on_all_found = ("export_csv", "export_ics")
+
+    def response_action(self, request, queryset):
+        across = request.POST.get("select_across") == "1"
+        if across and request.POST.get("action") not in self.acts_on_all_found:
+            cap = CappedPaginator.cap
+            if queryset[: cap + 1].count() > cap:
+                self.message_user(
+                    request,
+                    _(
+                        "Past %(count)s found, only an export acts on all of them; nothing was changed. "
+                        "Narrow the list with a filter, a date or a search, then select all again."
+                    )
+                    % {"count": number_format(cap, force_grouping=True)},
+                    messages.WARNING,
+                )
+                return None
+        return super().response_action(request, queryset)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

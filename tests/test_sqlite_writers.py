@@ -180,3 +180,64 @@ def test_waiting_for_another_process_is_bounded_too_and_the_lock_is_not_kept(wai
         Organisation.objects.create(name="next")
     assert time.perf_counter() - started < 0.5
     assert not Organisation.objects.filter(name="too late").exists()
+
+
+_FLOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _file_locked_elsewhere(path, seconds):
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", _FLOCK, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "holding"
+    return process
+
+
+def test_without_a_helper_thread_writers_go_on_and_the_lock_works_again_after(tmp_path, monkeypatch):
+    from forum_site.sqlite.base import ProcessGate
+
+    path = tmp_path / "db.sqlite3-writers.lock"
+    gate = ProcessGate(str(path), owner_of=str(tmp_path / "db.sqlite3"))
+    other = _file_locked_elsewhere(path, 1)
+
+    def cannot_start(self):
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", cannot_start)
+        # No helper to wait with: this writer goes on (SQLite's own busy handler waits for it).
+        assert gate.acquire(0.5) is True
+        gate.release()
+    other.communicate(timeout=10)
+    # Nothing was left waiting: the next writer takes the file lock at once, and holds it.
+    started = time.perf_counter()
+    assert gate.acquire(0.5) is True
+    assert time.perf_counter() - started < 0.4
+    probe = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; fcntl.flock(os.open(sys.argv[1], os.O_RDWR), fcntl.LOCK_EX | fcntl.LOCK_NB)",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert "BlockingIOError" in probe.stderr
+    gate.release()
+
+
+def test_without_the_lock_file_writers_go_on(tmp_path, caplog):
+    from forum_site.sqlite.base import ProcessGate
+
+    gate = ProcessGate(str(tmp_path / "missing" / "db.sqlite3-writers.lock"), owner_of=str(tmp_path / "db.sqlite3"))
+    assert gate.acquire(0.5) is True
+    gate.release()
+    assert gate.acquire(0.5) is True
+    assert "lock file not used (FileNotFoundError)" in caplog.text

@@ -11,10 +11,14 @@ SQLite's lock. Between processes (gunicorn's workers, the task worker) that
 one writer then waits on an exclusive flock of a file beside the database:
 the kernel wakes it when the holder lets go, instead of a poll that may come
 too late every time (with two workers: p99 of a sign POST 2.9 s before,
-0.5 s after). The whole wait is bounded by the same timeout ("database is
-locked" after it)."""
+0.5 s after). The wait for a turn is bounded by the busy timeout ("database
+is locked" after it). A write outside any transaction (an autocommit
+statement) takes no turn; SQLite's busy handler, with the same timeout,
+bounds the wait for such a writer, so in the worst case a transaction waits
+for its turn and then for one of those."""
 
 import fcntl
+import logging
 import os
 import threading
 import time
@@ -22,6 +26,8 @@ from collections import deque
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
+
+logger = logging.getLogger(__name__)
 
 
 class WriterQueue:
@@ -59,55 +65,87 @@ class WriterQueue:
 class ProcessGate:
     """An exclusive flock of `path` for one thread of this process at a time,
     waited for at most `timeout`. The file is opened once in each process (a
-    descriptor inherited through fork would be one lock for both). flock has
-    no timeout of its own, so a contended lock is waited for by a helper
-    thread; the asking thread gives up after `timeout`, and a lock the helper
-    gets for nobody is let go at once."""
+    descriptor inherited through fork would be one lock for both); created by
+    root, it is given the database's owner, as SQLite does with its -wal file.
+    flock has no timeout of its own, so a contended lock is waited for by a
+    helper thread; the asking thread gives up after `timeout`, and a lock the
+    helper gets for nobody is let go at once. Where the file cannot be used
+    (or no helper started), writers go on without it: SQLite's busy handler
+    then arbitrates between processes, as in Django's own backend."""
 
-    def __init__(self, path):
-        self.path = path
+    def __init__(self, path, owner_of):
+        self.path, self.owner_of = path, owner_of
         self._fd, self._pid = None, None
         self._mutex = threading.Lock()
         self._changed = threading.Condition(self._mutex)
-        self._state = "free"  # free, waiting (the helper), granted (to the asking thread)
+        # free; waiting (the helper); granted (to the asking thread); off (no file lock)
+        self._state = "free"
         self._wanted = False
+
+    def _off(self, error):
+        logger.warning("SQLite writers' lock file not used (%s): processes take turns in SQLite's busy handler", error)
+        self._state = "off"
 
     def _descriptor(self):
         if self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid, self._state = os.getpid(), "free"
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                if os.geteuid() == 0 and os.path.exists(self.owner_of):
+                    owner = os.stat(self.owner_of)
+                    os.fchown(self._fd, owner.st_uid, owner.st_gid)
+            except OSError as error:
+                self._off(type(error).__name__)
         return self._fd
 
     def _wait_for_it(self, fd):
-        fcntl.flock(fd, fcntl.LOCK_EX)  # the GIL is let go while it waits
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # the GIL is let go while it waits
+        except OSError as error:
+            with self._mutex:
+                self._off(type(error).__name__)
+                self._changed.notify_all()
+            return
         with self._mutex:
             if self._wanted:
                 self._state = "granted"
-                self._changed.notify_all()
             else:
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 self._state = "free"
+            self._changed.notify_all()
 
     def acquire(self, timeout):
+        """True when this thread may write: it holds the file lock, or the
+        file lock is not in use here. False after `timeout`."""
         with self._mutex:
             fd = self._descriptor()
+            if self._state == "off":
+                return True
             if self._state == "free":
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     self._state = "granted"
                     return True
                 except BlockingIOError:
-                    self._state = "waiting"
+                    pass
+                except OSError as error:
+                    self._off(type(error).__name__)
+                    return True
+                try:
                     threading.Thread(target=self._wait_for_it, args=(fd,), daemon=True).start()
+                except RuntimeError:  # no thread to wait with: SQLite's busy handler waits instead
+                    return True
+                self._state = "waiting"
             self._wanted = True
-            granted = self._changed.wait_for(lambda: self._state == "granted", timeout)
+            self._changed.wait_for(lambda: self._state != "waiting", timeout)
             self._wanted = False
-            return granted
+            return self._state in ("granted", "off")
 
     def release(self):
         with self._mutex:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            self._state = "free"
+            if self._state == "granted":
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                self._state = "free"
 
 
 class WriterTurn:
@@ -116,7 +154,7 @@ class WriterTurn:
 
     def __init__(self, name):
         self.queue = WriterQueue()
-        self.gate = ProcessGate(f"{name}-writers.lock")
+        self.gate = ProcessGate(f"{name}-writers.lock", owner_of=name)
 
     def acquire(self, timeout):
         deadline = time.monotonic() + timeout

@@ -131,3 +131,31 @@ def test_date_hierarchy_offers_the_months_from_the_first_signature_to_the_last(a
         "March 2026",
     ]
     assert len(_page(admin_client, created_at__year="2026", created_at__month="3").select("#result_list tbody tr")) == 1
+
+
+def test_past_the_cap_all_found_may_be_exported_but_not_changed(admin_client, declaration, small_cap):
+    import csv
+    import io
+
+    from registrations.models import Signature
+
+    signatures = [make_signature(declaration, name=f"Signatory {n}") for n in range(7)]
+    across = {"select_across": "1", "index": "0", "_selected_action": [signatures[0].pk]}
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.post(reverse(SIGNATURES), {**across, "action": "hide"}, follow=True)
+    assert Signature.objects.filter(hidden_at__isnull=False).count() == 0
+    assert [text(li) for li in soup(response).select("ul.messagelist li")] == [
+        "Past 5 found, only an export acts on all of them; nothing was changed. "
+        "Narrow the list with a filter, a date or a search, then select all again."
+    ]
+    admin_client.cookies["django_language"] = "be"
+    response = admin_client.post(reverse(SIGNATURES), {**across, "action": "hide"}, follow=True)
+    assert text(soup(response).select_one("ul.messagelist li")).startswith("Калі знойдзена больш за 5")
+    # An export of all found reads them all.
+    response = admin_client.post(reverse(SIGNATURES), {**across, "action": "export_csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 7
+    # Within the cap, all found may be changed as before.
+    Signature.objects.exclude(pk__in=[s.pk for s in signatures[:4]]).delete()
+    admin_client.post(reverse(SIGNATURES), {**across, "action": "hide"})
+    assert Signature.objects.filter(hidden_at__isnull=False).count() == 4
