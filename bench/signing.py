@@ -655,36 +655,10 @@ def one_case(kind, size, args, tmp, static):
     }
 
 
-def admin_main(args):
-    print("# Admin changelists (Django test client, in process), each size filled in bulk")
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
-    with tempfile.TemporaryDirectory() as tmp:
-        manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
-        for kind in args.databases.split(","):
-            for size in [int(s) for s in args.sizes.split(",")]:
-                env = django_env(fresh_database(kind, tmp, args.postgres_url), tmp)
-                env["ALLOWED_HOSTS"] = "testserver"
-                manage(env, "migrate", "--noinput")
-                manage(env, "load_demo")
-                if size:
-                    run_child(env, "--child", "fill", "--n", str(size))
-                print()
-                print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}")
-                print()
-                out = subprocess.run(
-                    [PYTHON, __file__, "--child", "admin", "--n", str(size)],
-                    cwd=ROOT,
-                    env=env,
-                    check=True,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                ).stdout
-                print(out.strip(), flush=True)
-    return 0
-
-
-def profile_main(args):
-    print("# Where a sign POST's time goes (cProfile, one thread, Django's test client through the whole stack)")
+def in_process_main(args, title, child):
+    """For each database and size: a fresh database, the demo, the fill, then
+    `--child CHILD --n SIZE` in a process of its own, its output printed."""
+    print(f"# {title}")
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work")
     with tempfile.TemporaryDirectory() as tmp:
         manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
@@ -699,7 +673,7 @@ def profile_main(args):
                 print()
                 print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {size:,} signatures")
                 print()
-                command = [PYTHON, __file__, "--child", "profile"]
+                command = [PYTHON, __file__, "--child", child, "--n", str(size)]
                 out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
                 print(out.strip(), flush=True)
     return 0
@@ -722,9 +696,11 @@ def main():
     if args.child:
         return child(args)
     if args.admin:
-        return admin_main(args)
+        title = "Admin changelists (Django test client, in process), each size filled in bulk"
+        return in_process_main(args, title, "admin")
     if args.profile:
-        return profile_main(args)
+        title = "Where a sign POST's time goes (cProfile, one thread, Django's test client through the whole stack)"
+        return in_process_main(args, title, "profile")
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# Signing: wrk -c{args.connections} -d{args.duration}s posting the signature form, each a new address")
     print(
