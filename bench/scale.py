@@ -135,15 +135,21 @@ def time_changelists(client):
     ]
     print("| changelist | median ms | max ms |")
     print("|---|---|---|")
+    for name, times, _response in timed_gets(client, cases):
+        print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} |", flush=True)
+
+
+def timed_gets(client, cases, repeats=5):
+    """Each (name, url, query) got `repeats` times: (name, times in ms, last response)."""
     for name, url, query in cases:
         times = []
-        for _ in range(5):
+        for _ in range(repeats):
             started = time.perf_counter()
             response = client.get(url, query)
             times.append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: {response.status_code}")
-        print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} |", flush=True)
+        yield name, times, response
 
 
 def export_peak(filter_query):

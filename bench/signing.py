@@ -327,23 +327,14 @@ def admin_times(size):
     median and max of 5, in ms, with each filter and both searches."""
     import statistics
 
-    from django.contrib.auth.models import User
-    from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from scale import staff_client, timed_gets
 
     from registrations.models import Declaration
 
     setup_test_environment()
-    user = User.objects.filter(username="bench").first() or User.objects.create_superuser("bench", password="x" * 20)
-    device = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})[0]
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = staff_client()
     declaration = Declaration.objects.get(event__slug=SLUG)
     signatures = reverse("admin:registrations_signature_changelist")
     registrations = reverse("admin:registrations_mediaregistration_changelist")
@@ -362,14 +353,7 @@ def admin_times(size):
     ]
     print(f"| changelist at {size:,} signatures | median ms | max ms | rows shown |")
     print("|---|---|---|---|")
-    for name, url, query in cases:
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            response = client.get(url, query)
-            times.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                raise RuntimeError(f"{name}: {response.status_code}")
+    for name, times, response in timed_gets(client, cases):
         shown = len(response.context["cl"].result_list)
         print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | {shown} |", flush=True)
 
