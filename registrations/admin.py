@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
@@ -211,19 +210,18 @@ class PersonalDataAdmin(ReadOnlyAdmin):
 
     def response_action(self, request, queryset):
         across = request.POST.get("select_across") == "1"
-        if across and request.POST.get("action") not in self.acts_on_all_found:
-            cap = CappedPaginator.cap
-            if queryset[: cap + 1].count() > cap:
-                self.message_user(
-                    request,
-                    _(
-                        "Past %(count)s found, only an export acts on all of them; nothing was changed. "
-                        "Narrow the list with a filter, a date or a search, then select all again."
-                    )
-                    % {"count": number_format(cap, force_grouping=True)},
-                    messages.WARNING,
+        changes = request.POST.get("action") not in self.acts_on_all_found
+        if across and changes and CappedPaginator(queryset, self.list_per_page).capped:
+            self.message_user(
+                request,
+                _(
+                    "Past %(count)s found, only an export acts on all of them; nothing was changed. "
+                    "Narrow the list with a filter, a date or a search, then select all again."
                 )
-                return None
+                % {"count": CappedPaginator.cap_shown()},
+                messages.WARNING,
+            )
+            return None
         return super().response_action(request, queryset)
 
     def changelist_view(self, request, extra_context=None):
@@ -231,7 +229,7 @@ class PersonalDataAdmin(ReadOnlyAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None and changelist.paginator.capped:
             response.context_data["selection_note_all"] = _("All found selected (%(count)s or more)") % {
-                "count": changelist.paginator.cap_shown
+                "count": changelist.paginator.cap_shown()
             }
         if request.method == "GET" and response.status_code == 200 and changelist is not None:
             services.audit_record(

@@ -152,21 +152,26 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts the rows up to COUNT_CAP, reading at most COUNT_CAP + 1 index
-    entries; past that `capped` is set, the count is COUNT_CAP and the pages
-    end there (a filter, the date or a search narrows the list)."""
+    entries; past that the list is `capped`, the count is COUNT_CAP and the
+    pages end there (a filter, the date or a search narrows the list)."""
 
-    capped = False
     cap = COUNT_CAP
 
-    @property
-    def cap_shown(self):
+    @classmethod
+    def cap_shown(cls):
         """The cap as the reader's language writes it (10,000; 10 000)."""
-        return number_format(self.cap, force_grouping=True)
+        return number_format(cls.cap, force_grouping=True)
+
+    @cached_property
+    def _counted(self):
+        # In the list's own order: the count walks the index the page is read
+        # from, not some covering index end to end.
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def capped(self):
+        return self._counted > self.cap
 
     @cached_property
     def count(self):
-        # In the list's own order: the count walks the index the page is read
-        # from, not some covering index end to end.
-        counted = self.object_list[: self.cap + 1].count()
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
+        return min(self._counted, self.cap)
