@@ -129,6 +129,15 @@ with transaction.atomic():
 """
 
 
+def _holding(script, *args, env=None):
+    """Another process running `script`, once it says it holds its lock."""
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", script, *map(str, args)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "holding"
+    return process
+
+
 def _other_process_holding(seconds):
     """A second process (as a second gunicorn worker is) in a write
     transaction for `seconds`; returns once it holds it."""
@@ -137,11 +146,7 @@ def _other_process_holding(seconds):
         "DJANGO_SETTINGS_MODULE": "forum_site.settings",
         "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
     }
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", _HOLD, str(seconds)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout.readline().strip() == "holding"
-    return process
+    return _holding(_HOLD, seconds, env=env)
 
 
 @pytest.fixture
@@ -191,20 +196,12 @@ time.sleep(float(sys.argv[2]))
 """
 
 
-def _file_locked_elsewhere(path, seconds):
-    process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", _FLOCK, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout.readline().strip() == "holding"
-    return process
-
-
 def test_without_a_helper_thread_writers_go_on_and_the_lock_works_again_after(tmp_path, monkeypatch):
     from forum_site.sqlite.base import ProcessGate
 
     path = tmp_path / "db.sqlite3-writers.lock"
     gate = ProcessGate(str(path), owner_of=str(tmp_path / "db.sqlite3"))
-    other = _file_locked_elsewhere(path, 1)
+    other = _holding(_FLOCK, path, 1)
 
     def cannot_start(self):
         raise RuntimeError("can't start new thread")
