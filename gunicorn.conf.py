@@ -35,7 +35,7 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no acce
 access_log_format = (
     '{"time": "%(t)s", "method": "%(m)s", "path": "%(U)s", "status": %(s)s, "bytes": %(B)s, "duration_ms": %(M)s}'
 )
-logger_class = "forum_site.logs.GunicornJsonLogger"
+logger_class = "plumbing.logs.GunicornJsonLogger"
 errorlog = "-"
 loglevel = "info"
 

@@ -50,7 +50,7 @@ def files_of(directory):
 
 
 def timed_exports(directory, runs=5):
-    from events.mirror import mirror_export
+    from plumbing.mirror import mirror_export
 
     times = []
     for _ in range(runs):
@@ -102,8 +102,8 @@ def burst(directory):
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from events.mirror import mirror_export_task
     from events.models import Event
+    from plumbing.mirror import mirror_export_task
     from registrations import services
     from registrations.models import Signature
 

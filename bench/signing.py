@@ -407,7 +407,7 @@ def profile_sign(n=300):
     parts = [
         ("whole request under the profiler", None),
         ("middleware and view (handler)", ("django/core/handlers/base.py", "_get_response")),
-        ("the view: rate limit and sign", ("registrations/ratelimit.py", "wrapped")),
+        ("the view: rate limit and sign", ("plumbing/ratelimit.py", "wrapped")),
         ("Declaration and event (one query)", ("registrations/views.py", "_declaration")),
         ("form validation", ("django/forms/forms.py", "full_clean")),
         ("person_submit (one transaction)", ("registrations/services/people.py", "person_submit")),

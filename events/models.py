@@ -304,32 +304,3 @@ def youtube_embed_url(url):
     if not _YOUTUBE_ID.match(video_id):
         return ""
     return f"https://www.youtube-nocookie.com/embed/{video_id}"
-
-
-class ContentVersion(models.Model):
-    """One row whose number grows with every change to public content; the
-    page cache keys on it, so an edit shows at once in every process."""
-
-    value = models.PositiveBigIntegerField(_("version"), default=0)
-
-    class Meta:
-        verbose_name = _("content version")
-        verbose_name_plural = _("content versions")
-
-    def __str__(self):
-        return str(self.value)
-
-
-class MirrorExport(models.Model):
-    """One row: whether a re-export of the static mirror is queued for the
-    task worker, and when the last one started (events.mirror)."""
-
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mirror export")
-        verbose_name_plural = _("mirror exports")
-
-    def __str__(self):
-        return str(self.started_at or "")

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from forum_site.pagecache import public_page, shows_count
+from plumbing.pagecache import public_page
 
 from . import ical
 from .localtime import describe_range, group_by_day
@@ -21,10 +21,10 @@ def home(request):
     return render(request, "events/home.html", {"featured": featured, "others": others})
 
 
-@public_page
-@shows_count  # the Declaration's count
-@require_safe
-def event_detail(request, slug):
+def event_page(request, slug, *, template_name="events/event_detail.html", offers=None):
+    """A forum's page: what it is, when, its programme and its organisers.
+    `offers(event)`, when given, adds to the context what a floor above lets
+    people do there (the site composes it with registrations' offers)."""
     event = _published_event(slug)
     sessions = event.sessions.prefetch_related("speakers")
     roles = EventOrganisation.objects.filter(event=event).select_related("organisation")
@@ -48,8 +48,12 @@ def event_detail(request, slug):
         ),
         "outlook_url": ical.outlook_calendar_url(title=event.title, start=event.start, end=event.end, details=details),
         "jsonld": event_jsonld(event, page_url=page_url, organisers=organisers),
+        **(offers(event) if offers else {}),
     }
-    return render(request, "events/event_detail.html", context)
+    return render(request, template_name, context)
+
+
+event_detail = public_page(require_safe(event_page))
 
 
 @public_page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 from django_otp.admin import OTPAdminSite
 
-from .staff_login import StaffLoginForm
+from plumbing.staff_login import StaffLoginForm
 
 # Apps whose models are the site's machinery, not the forums' content.
 SECURITY_APPS = ("auth", "otp_totp", "otp_static", "axes", "django_tasks_database")

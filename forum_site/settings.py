@@ -50,28 +50,32 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Three floors, each importing only those below it: the site's plumbing,
+    # the programme, people. forum_site (this package) is the roof.
+    "plumbing",
     "events",
     "registrations",
+    "forum_site",
 ]
 
 MIDDLEWARE = [
     # Compresses what the page cache did not (forms, private pages); Django's
     # adds random padding against BREACH on pages that carry a CSRF token.
-    "forum_site.middleware.GZipMiddleware",
+    "plumbing.middleware.GZipMiddleware",
     # Repeat public GETs are answered here, before the rest of the stack. Every
     # middleware that sets a header comes after it, so a stored page keeps them
     # all and a hit (here or in forum_site.wsgi) sends the same headers as a miss.
-    "forum_site.pagecache.PageCacheMiddleware",
+    "plumbing.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "forum_site.middleware.security_headers",
-    "forum_site.middleware.onion_location",
+    "plumbing.middleware.security_headers",
+    "plumbing.middleware.onion_location",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "forum_site.middleware.limit_public_posts",
+    "plumbing.middleware.limit_public_posts",
     # After the size limit (it reads the form), before anything queries the database.
-    "forum_site.middleware.reject_nul_bytes",
+    "plumbing.middleware.reject_nul_bytes",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,8 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forum_site.context_processors.site",
-                "forum_site.context_processors.ways_in",
+                "plumbing.context_processors.site",
+                "plumbing.context_processors.ways_in",
             ],
         },
     },
@@ -109,7 +113,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's backend, with the writers of a process queueing in arrival order.
-    DATABASES["default"]["ENGINE"] = "forum_site.sqlite"
+    DATABASES["default"]["ENGINE"] = "plumbing.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock when a transaction starts, so two writers never
         # deadlock on a lock upgrade; they wait for each other up to `timeout`.
@@ -138,7 +142,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Staff need a second factor for the admin: a TOTP app (`manage.py enrol_totp USER`)
 # or a recovery code (`manage.py issue_recovery_codes USER`), typed into the one login
-# form (forum_site.staff_login).
+# form (plumbing.staff_login).
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Forum site")
 # django-otp's own throttle slows every further try on a device after a wrong code,
 # from wherever it comes: a stolen password would let anyone lock its owner out.
@@ -150,20 +154,20 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 #   elsewhere is not locked, so nobody can lock an organiser out by guessing;
 # - one address for everyone after AXES_ADDRESS_FAILURE_LIMIT failures, whichever
 #   user names they tried. Higher than the first, so one person's typos behind an
-#   office's shared address lock that person only (forum_site.lockout).
+#   office's shared address lock that person only (plumbing.lockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "forum_site.lockout.StaffLockoutHandler"
+AXES_HANDLER = "plumbing.lockout.StaffLockoutHandler"
 # Axes keeps the failed form's fields with each attempt: never the password or the code.
 AXES_SENSITIVE_PARAMETERS = ["code"]
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_CLIENT_IP_CALLABLE = "forum_site.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "plumbing.net.client_address"
 AXES_RESET_ON_SUCCESS = True
 # Axes would otherwise log user names and addresses, and keep a login history.
 AXES_VERBOSE = False
-AXES_CLIENT_STR_CALLABLE = "forum_site.lockout.client_str"
+AXES_CLIENT_STR_CALLABLE = "plumbing.lockout.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AUTH_PASSWORD_VALIDATORS = [
@@ -266,7 +270,7 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": ["'self'"],
     }
 }
-# Sent with every response, static files included (forum_site.middleware). The
+# Sent with every response, static files included (plumbing.middleware). The
 # video a visitor asks for (from YouTube's privacy-enhanced domain) may go
 # fullscreen, picture-in-picture and play protected media; every other feature,
 # camera, microphone and location first, is denied to the page and to any frame.
@@ -298,7 +302,7 @@ PERMISSIONS_POLICY = ", ".join(
     ]
 )
 
-# --- Page cache (forum_site.pagecache) ----------------------------------------------
+# --- Page cache (plumbing.pagecache) ----------------------------------------------
 # Seconds a public page is served from memory (the live / ended state may lag this much),
 # seconds browsers and the reverse proxy may keep it, seconds a process trusts the
 # content version it last read, and pages kept per process.
@@ -349,7 +353,7 @@ MAILBOX_MAILS_PER_DAY = env.int("MAILBOX_MAILS_PER_DAY", default=3)
 
 def _rate_limit(name, default):
     """`requests/seconds` windows, comma-separated: `30/60,100/600` is 30 a
-    minute and 100 in ten minutes (registrations.ratelimit)."""
+    minute and 100 in ten minutes (plumbing.ratelimit)."""
     try:
         pairs = tuple(tuple(int(part) for part in item.split("/")) for item in env.list(name, default=default))
     except ValueError:
@@ -376,7 +380,7 @@ if RATE_LIMIT_STORE not in ("", "file", "cache"):
 # A relative directory is taken from the project directory.
 RATE_LIMIT_DIR = BASE_DIR / env.str("RATE_LIMIT_DIR", default="var")
 # Public forms are small: a larger body is refused with 400 before it is read
-# (forum_site.middleware). The admin's forms (an event with its sessions in
+# (plumbing.middleware). The admin's forms (an event with its sessions in
 # three languages) may be larger, up to Django's own limits below.
 PUBLIC_POST_MAX_BYTES = 64 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -421,7 +425,7 @@ MIRROR_EXPORT_SECONDS = env.int("MIRROR_EXPORT_SECONDS", default=60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "forum_site.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "plumbing.logs.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -5,11 +5,14 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from events import urls as events_urls
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
-from forum_site.pagecache import public_page
-from forum_site.views import healthz
+from plumbing.pagecache import public_page
+from plumbing.views import healthz
 from registrations.sitemaps import DeclarationSitemap
+
+from . import pages
 
 # admin.site is the workspace (forum_site.admin_site.ForumAdminSite): a second
 # factor for every staff user, one login form (user name, password and code).
@@ -29,6 +32,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("events.urls")),
+    # The programme's addresses, with a forum's page composed with registrations' offers.
+    path("", include((events_urls.patterns(detail=pages.event_detail), "events"))),
     path("", include("registrations.urls")),
 )

@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum_site.settings")
 
-from forum_site.pagecache import PageCacheApplication
+from plumbing.pagecache import PageCacheApplication
 
 # Repeat public pages are answered before Django builds a request.
 application = PageCacheApplication(get_wsgi_application())

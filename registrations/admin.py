@@ -15,10 +15,10 @@ from events import ical
 from events.admin import EventAdmin, SessionAdmin, translated_fields
 from events.models import Event, Session
 from events.responses import CalendarResponse
+from plumbing.exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
 
 from . import overview, services
 from .countries import country_name
-from .exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
 from .forms import MediaRegistrationForm, SignatureForm
 from .mailbox import email_digest
 from .models import (

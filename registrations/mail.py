@@ -11,7 +11,7 @@ from django.utils import translation
 
 from events import ical
 from events.localtime import describe_range
-from forum_site.context_processors import ways_in
+from plumbing.context_processors import ways_in
 
 from . import links
 from .models import OutgoingMail, accreditation_of

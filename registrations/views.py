@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events.mirror import is_mirror_request
 from events.models import Event
-from forum_site.pagecache import public_page, shows_count
+from plumbing.mirror import is_mirror_request
+from plumbing.pagecache import public_page, shows_count
+from plumbing.ratelimit import limit_posts
 
 from . import links, services
 from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
 from .models import Declaration, MediaRegistration, Signature, accreditation_of
-from .ratelimit import limit_posts
 
 SIGNATURES_PER_PAGE = 50
 

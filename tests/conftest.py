@@ -52,7 +52,7 @@ def _version_read_every_request(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages do not leak between tests."""
-    from forum_site.pagecache import STORE
+    from plumbing.pagecache import STORE
 
     cache.clear()
     STORE.clear()
@@ -69,7 +69,7 @@ def _rate_limit_file(settings, tmp_path):
 
 def clear_rate_limits():
     """Forget every rate-limit count so far (within one test)."""
-    from registrations.ratelimit import store
+    from plumbing.ratelimit import store
 
     store().clear()
 

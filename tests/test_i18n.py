@@ -45,7 +45,7 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path):
         if os.environ.get("REQUIRE_GETTEXT"):
             pytest.fail("GNU gettext (xgettext) is required here")
         pytest.skip("GNU gettext (xgettext) is not installed")
-    for name in ("manage.py", "forum_site", "events", "registrations", "templates", "locale"):
+    for name in ("manage.py", "forum_site", "plumbing", "events", "registrations", "templates", "locale"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from forum_site.logs import JsonFormatter
+from plumbing.logs import JsonFormatter
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_rate_limits_are_shared_through_redis(settings):
         pytest.skip("no Redis on 127.0.0.1:6379")
     import redis
 
-    from registrations.ratelimit import hit
+    from plumbing.ratelimit import hit
 
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
@@ -79,7 +79,7 @@ def test_log_lines_are_one_json_object_each():
 
 
 def test_an_ipv6_client_is_counted_by_its_64_network(rf, settings):
-    from forum_site.net import client_address
+    from plumbing.net import client_address
 
     settings.BEHIND_PROXY = False
     one = rf.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")

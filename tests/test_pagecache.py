@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import path
 from django.utils import timezone
 
-from forum_site.pagecache import public_page
+from plumbing.pagecache import public_page
 from registrations import services
 from tests.factories import make_accreditation, make_declaration, make_event, make_session, make_signature
 from tests.html import soup, text
@@ -177,7 +177,7 @@ def test_the_live_state_may_lag_at_most_the_cache_time(client, monkeypatch, sett
     # The clock moves on (no edit, so no new content version): the forum has started.
     type(event).objects.filter(pk=event.pk).update(start=timezone.now() - timedelta(minutes=1))
     assert text(soup(client.get(url)).select_one(".event-state")) == "Upcoming"
-    from forum_site import pagecache
+    from plumbing import pagecache
 
     later = pagecache.time.monotonic() + settings.PAGE_CACHE_SECONDS + 1
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
@@ -192,7 +192,7 @@ def test_pages_with_a_form_are_compressed_too(client, event):
     assert len(packed.content) < len(plain.content) / 3
 
 
-# What SecurityMiddleware and forum_site.middleware add; a hit must send them as the miss did.
+# What SecurityMiddleware and plumbing.middleware add; a hit must send them as the miss did.
 SECURITY_HEADERS = (
     "Strict-Transport-Security",
     "X-Content-Type-Options",
@@ -266,7 +266,7 @@ def test_a_wsgi_level_hit_sends_the_same_headers_as_the_miss(event, settings, mo
     ],
 )
 def test_accepts_gzip_reads_q_values(accept_encoding, accepted):
-    from forum_site.pagecache import accepts_gzip
+    from plumbing.pagecache import accepts_gzip
 
     assert accepts_gzip(accept_encoding) is accepted
 
@@ -316,7 +316,7 @@ def test_a_small_public_page_is_answered_alike_by_miss_and_hit():
 
 
 def test_an_expired_page_is_rendered_again_by_one_request_while_others_get_the_old_copy(client, event, settings):
-    from forum_site.pagecache import STORE
+    from plumbing.pagecache import STORE
 
     settings.COUNT_REFRESH_SECONDS = 1
     url = f"/en/events/{event.slug}/declaration/"

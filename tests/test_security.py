@@ -451,7 +451,7 @@ def test_health_answers_503_when_the_database_does_not(client, monkeypatch):
 def test_client_address_comes_from_the_proxy_only_when_configured(settings):
     from django.test import RequestFactory
 
-    from forum_site.net import client_address
+    from plumbing.net import client_address
 
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
     settings.BEHIND_PROXY = False

@@ -197,7 +197,7 @@ time.sleep(float(sys.argv[2]))
 
 
 def test_without_a_helper_thread_writers_go_on_and_the_lock_works_again_after(tmp_path, monkeypatch):
-    from forum_site.sqlite.base import ProcessGate
+    from plumbing.sqlite.base import ProcessGate
 
     path = tmp_path / "db.sqlite3-writers.lock"
     gate = ProcessGate(str(path), owner_of=str(tmp_path / "db.sqlite3"))
@@ -231,7 +231,7 @@ def test_without_a_helper_thread_writers_go_on_and_the_lock_works_again_after(tm
 
 
 def test_without_the_lock_file_writers_go_on(tmp_path, caplog):
-    from forum_site.sqlite.base import ProcessGate
+    from plumbing.sqlite.base import ProcessGate
 
     gate = ProcessGate(str(tmp_path / "missing" / "db.sqlite3-writers.lock"), owner_of=str(tmp_path / "db.sqlite3"))
     assert gate.acquire(0.5) is True

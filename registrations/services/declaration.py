@@ -6,8 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from events.mirror import mirror_export_schedule
-from forum_site import pagecache
+from plumbing.publishing import public_changed
 
 from .. import counts
 from ..models import Signature
@@ -54,8 +53,7 @@ def signature_names_accept(*, signatures, by):
     awaiting = Signature.objects.filter(pk__in=[s.pk for s in signatures]).awaiting_name_review()
     accepted = awaiting.update(name_accepted_at=timezone.now(), name_accepted_by=by)
     if accepted:
-        pagecache.bump()
-        mirror_export_schedule()
+        public_changed()
     logger.info("%s signature names accepted by user %s", accepted, by.pk)
     return accepted
 
@@ -74,19 +72,20 @@ def signature_hide(*, signature, by):
         signature.hidden_at, signature.hidden_by = timezone.now(), by
         signature.save(update_fields=["hidden_at", "hidden_by"])
         counts.person_count_move(signature, before=before, after=signature.counted_as)
-    pagecache.bump()
-    mirror_export_schedule()
-    logger.info("signature %s hidden by user %s", signature.pk, by.pk)
+        public_changed()
+        logger.info("signature %s hidden by user %s", signature.pk, by.pk)
     return bool(updated)
 
 
 @transaction.atomic
 def signature_unhide(*, signature, by):
     signature = Signature.objects.select_for_update().get(pk=signature.pk)
+    if signature.hidden_at is None:
+        return False
     before = signature.counted_as
     signature.hidden_at, signature.hidden_by = None, None
     signature.save(update_fields=["hidden_at", "hidden_by"])
     counts.person_count_move(signature, before=before, after=signature.counted_as)
-    pagecache.bump()
-    mirror_export_schedule()
+    public_changed()
     logger.info("signature %s shown again by user %s", signature.pk, by.pk)
+    return True

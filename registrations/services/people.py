@@ -16,8 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from events.mirror import mirror_export_schedule
-from forum_site import pagecache
+from plumbing.publishing import public_changed
 
 from .. import counts
 from ..mailbox import email_digest
@@ -133,7 +132,7 @@ def person_confirm(*, person, data=None):
     # COUNT_REFRESH_SECONDS, and no cached page is emptied.
     counts.person_count_move(person, before=before, after=person.counted_as)
     if model.shown_publicly:
-        mirror_export_schedule()
+        public_changed(counts_only=True)
     mail_enqueue(recipient=person, kind=model.mail_kinds["confirmed"])
     logger.info("%s %s confirmed", model.feature, person.pk)
     return person
@@ -158,8 +157,7 @@ def person_correct(*, person, data, needs_review=lambda row, data: False, reset=
             setattr(person, field, None)
         person.save(update_fields=[*changed, *reset])
         if model.shown_publicly:
-            pagecache.bump()
-            mirror_export_schedule()
+            public_changed()
         logger.info("%s %s corrected by its owner", model.feature, person.pk)
     return person
 
@@ -178,5 +176,5 @@ def person_withdraw(*, person):
     counts.person_count_move(row, before=row.counted_as, after=model.counted_when_withdrawn)
     erased_bytes_flush(models=[model, OutgoingMail])
     if model.shown_publicly:
-        mirror_export_schedule()
+        public_changed(counts_only=True)
     logger.info("%s %s withdrawn and erased", model.feature, person.pk)

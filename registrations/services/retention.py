@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from events.mirror import mirror_export_schedule
-from forum_site import pagecache
+from plumbing.publishing import public_changed
 
 from ..models import (
     AuditEntry,
@@ -98,8 +97,7 @@ def personal_data_purge(*, now=None):
     ]
     results = {event.slug: event_personal_data_purge(event=event) for event in due}
     if results:
-        pagecache.bump()
-        mirror_export_schedule()
+        public_changed()
         erased_bytes_flush(models=[*PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from events.mirror import mirror_export
+from plumbing.mirror import mirror_export
 from tests.factories import make_accreditation
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,8 +9,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from icalendar import Calendar
 
-from events import demo_content
 from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+from forum_site import demo_content
 from registrations.models import Declaration, MediaAccreditation, MediaRegistration
 from tests.html import soup, text
 

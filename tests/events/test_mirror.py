@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.utils import timezone
 
-from events.mirror import mirror_export
+from plumbing.mirror import mirror_export
 from tests.factories import make_accreditation, make_signature
 from tests.html import text
 
@@ -312,6 +312,6 @@ def mirror_files_for_test():
 
 
 def _swap(directory, files):
-    from events.mirror import _swap_in
+    from plumbing.mirror import _swap_in
 
     _swap_in(directory, files)

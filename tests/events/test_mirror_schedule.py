@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from events.mirror import mirror_export_task
-from events.models import MirrorExport
+from plumbing.mirror import mirror_export_task
+from plumbing.models import MirrorExport
 from registrations import services
 from registrations.models import Signature
 from tests.factories import make_declaration, make_event, make_signature
@@ -109,9 +109,9 @@ def test_with_the_immediate_backend_nothing_is_exported_in_a_request(settings, t
 def test_system_check_warns_of_the_immediate_backend(settings, tmp_path):
     settings.MIRROR_EXPORT_DIR = str(tmp_path / "mirror")
     messages = checks.run_checks()
-    assert [m.id for m in messages if m.id.startswith("events.")] == ["events.W001"]
+    assert [m.id for m in messages if m.id.startswith("plumbing.")] == ["plumbing.W001"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert [m.id for m in checks.run_checks() if m.id.startswith("events.")] == []
+    assert [m.id for m in checks.run_checks() if m.id.startswith("plumbing.")] == []
     settings.MIRROR_EXPORT_DIR = ""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    assert [m.id for m in checks.run_checks() if m.id.startswith("events.")] == []
+    assert [m.id for m in checks.run_checks() if m.id.startswith("plumbing.")] == []

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from plumbing.exports import CappedPaginator
 from registrations.admin import SignatureAdmin
-from registrations.exports import CappedPaginator
 from tests.factories import make_declaration, make_event, make_signature
 from tests.html import soup, text
 

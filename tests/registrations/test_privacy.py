@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from forum_site.logs import JsonFormatter
+from plumbing.logs import JsonFormatter
 from registrations import services
 from registrations.models import AuditEntry, MediaRegistration, OutgoingMail, Signature
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature

@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from plumbing.ratelimit import hit
 from registrations.models import MediaRegistration, Signature
-from registrations.ratelimit import hit
 from tests.factories import make_accreditation, make_event
 from tests.html import soup, text
 from tests.rawdb import raw_rows
@@ -35,7 +35,7 @@ def clock_inside_a_window(monkeypatch):
     the middle of a minute and of ten minutes, 5 minutes at most from now."""
     now = time.time()
     still = now - now % 600 + 330
-    monkeypatch.setattr("registrations.ratelimit.time", SimpleNamespace(time=lambda: still))
+    monkeypatch.setattr("plumbing.ratelimit.time", SimpleNamespace(time=lambda: still))
     return still
 
 
@@ -171,7 +171,7 @@ def test_old_windows_are_pruned(settings):
     rows = sqlite3.connect(path).execute("SELECT count(*) FROM counter").fetchone()
     assert rows == (1,)
     # An hour later: the first request of a new window deletes the expired one.
-    from registrations.ratelimit import FileStore, store
+    from plumbing.ratelimit import FileStore, store
 
     current = store()
     assert isinstance(current, FileStore)
@@ -184,7 +184,7 @@ def test_old_windows_are_pruned(settings):
 _HITS = """
 import django
 django.setup()
-from registrations.ratelimit import hit
+from plumbing.ratelimit import hit
 print(sum(hit("shared", "192.0.2.9", limit={limit}, window=600) for _ in range({hits})))
 """
 
@@ -221,7 +221,7 @@ def _hits_in_other_processes(*, processes, hits, limit, env):
 @pytest.mark.parametrize("store", ["file", "redis"])
 def test_counts_are_shared_by_every_process(settings, store, monkeypatch):
     # The other processes count on the real clock; so does this one here.
-    monkeypatch.setattr("registrations.ratelimit.time", time)
+    monkeypatch.setattr("plumbing.ratelimit.time", time)
     env = {"SECRET_KEY": settings.SECRET_KEY}
     if store == "redis":
         _redis_or_skip()

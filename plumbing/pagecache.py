@@ -43,7 +43,7 @@ _NOT_ON_304 = ("content-type", "content-length", "content-encoding", "content-la
 _version = {"state": (None, 0.0)}
 # How long one request's claim to render an expired page again holds off the others.
 REFRESH_CLAIM_SECONDS = 10
-# Set in the WSGI environ of the requests events.mirror renders for the static copy.
+# Set in the WSGI environ of the requests plumbing.mirror renders for the static copy.
 MIRROR_EXPORT_KEY = "forum_site.mirror_export"
 
 
@@ -73,7 +73,7 @@ def accepts_gzip(accept_encoding):
 
 def public_page(view):
     """Mark a view's successful responses as public and cacheable (and the
-    view as one the static mirror copies, events.mirror)."""
+    view as one the static mirror copies, plumbing.mirror)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -112,7 +112,7 @@ def current_version():
     now = time.monotonic()
     if value is not None and now - read_at < settings.PAGE_CACHE_VERSION_SECONDS:
         return value
-    from events.models import ContentVersion  # only when the database is read, not on every hit
+    from .models import ContentVersion  # only when the database is read, not on every hit
 
     try:
         value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first() or 0
@@ -126,7 +126,7 @@ def bump(**kwargs):
     """Public content changed: every cached page is stale, in every process.
     The number changes in the caller's transaction, so other processes see it
     exactly when they can see the new content."""
-    from events.models import ContentVersion
+    from .models import ContentVersion
 
     if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
         try:
@@ -266,7 +266,7 @@ def _response(answer):
     for name, value in headers:
         response[name] = value
     # Final, as the WSGI wrapper sends it: the encoding is already chosen
-    # (forum_site.middleware.GZipMiddleware leaves it alone).
+    # (plumbing.middleware.GZipMiddleware leaves it alone).
     response.page_cache_answer = True
     return response
 

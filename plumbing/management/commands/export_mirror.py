@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from events.mirror import mirror_export
+from plumbing.mirror import mirror_export
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from forum_site.staff_login import recovery_codes_issue
+from plumbing.staff_login import recovery_codes_issue
 
 
 class Command(BaseCommand):

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from forum_site.net import client_address
+from plumbing.net import client_address
 
 logger = logging.getLogger(__name__)
 

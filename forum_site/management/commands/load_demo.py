@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from events import demo_content as demo
 from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+from forum_site import demo_content as demo
 from registrations.models import Declaration, MediaAccreditation
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)

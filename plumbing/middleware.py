@@ -6,7 +6,7 @@ from django.conf import settings
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils.cache import patch_vary_headers
 
-from forum_site.pagecache import accepts_gzip
+from plumbing.pagecache import accepts_gzip
 
 
 class GZipMiddleware(DjangoGZipMiddleware):

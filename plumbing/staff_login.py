@@ -5,7 +5,7 @@ recovery codes that `manage.py issue_recovery_codes` prints (django-otp static
 tokens, used up when used). Which device is asked is decided by the code's form,
 never by a device choice in the page. Every failure (a wrong password, a wrong or
 missing second factor) gives the same answer and counts, through django-axes, toward
-the lockout of that user from that address (forum_site.lockout).
+the lockout of that user from that address (plumbing.lockout).
 """
 
 import re

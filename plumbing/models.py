@@ -1,0 +1,36 @@
+"""The site's own bookkeeping rows: what the page cache and the static
+mirror need to agree on across processes and hosts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentVersion(models.Model):
+    """One row whose number grows with every change to public content; the
+    page cache keys on it, so an edit shows at once in every process."""
+
+    value = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        db_table = "events_contentversion"  # the table it had in events
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.value)
+
+
+class MirrorExport(models.Model):
+    """One row: whether a re-export of the static mirror is queued for the
+    task worker, and when the last one started (plumbing.mirror)."""
+
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "events_mirrorexport"  # the table it had in events
+        verbose_name = _("mirror export")
+        verbose_name_plural = _("mirror exports")
+
+    def __str__(self):
+        return str(self.started_at or "")
