@@ -123,7 +123,7 @@ def burst(directory):
     ]
     started = time.perf_counter()
     for signature in pending:
-        services.declaration_confirm(signature=signature)
+        services.person_confirm(person=signature)
     seconds = time.perf_counter() - started
     queued = DBTaskResult.objects.filter(task_path=mirror_export_task.module_path, status="READY").count()
     return queued, seconds

@@ -1,3 +1,8 @@
+"""The programme's admins. Speakers and organisations are registered here;
+the forum's and the session's admins are defined here and registered, composed
+with people's features, by registrations.admin.forums (once).
+"""
+
 import zoneinfo
 
 from django import forms
@@ -9,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from modeltranslation.utils import build_localized_fieldname
 
-from .models import Event, EventOrganisation, Organisation, Session, Speaker
+from .models import EventOrganisation, Organisation, Session, Speaker
 
 
 def translated_fields(*names):
@@ -56,7 +61,6 @@ class EventOrganisationInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
-@admin.register(Event)
 class EventAdmin(TranslationAdmin):
     form = EventForm
     list_display = ("title", "start", "end", "timezone", "is_published", "session_count")
@@ -83,7 +87,6 @@ class EventAdmin(TranslationAdmin):
         return obj._session_count
 
 
-@admin.register(Session)
 class SessionAdmin(TranslationAdmin):
     list_display = ("title", "event", "start", "end", "language", "is_cancelled")
     list_filter = ("event", "language", "is_cancelled", "start")

@@ -1,6 +1,8 @@
 """The public forms and the private pages of both opt-in flows. Each step is
 one generic view helper; each feature's view names its model and service."""
 
+import functools
+
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -41,7 +43,7 @@ def _submit(request, *, model, form_class, submit, context):
     return render(request, model.template("form.html"), {**context, "form": form})
 
 
-def _confirm(request, *, model, correction_form, confirm, status):
+def _confirm(request, *, model, correction_form, status):
     """The link from the mail. To a person who has not confirmed it shows
     exactly what will be confirmed, with a form to correct it; only the POST
     that form sends confirms, so a mail scanner that opens the link confirms
@@ -55,7 +57,7 @@ def _confirm(request, *, model, correction_form, confirm, status):
     corrected = request.method == "POST" and any(name in request.POST for name in correction_form.base_fields)
     form = correction_form(request.POST if corrected else None, instance=person)
     if request.method == "POST" and (not corrected or form.is_valid()):
-        person = confirm(person, form.cleaned_data if corrected else None)
+        person = services.person_confirm(person=person, data=form.cleaned_data if corrected else None)
         if person is None:  # a newer submission replaced the data this link showed
             return _invalid_link(request)
         return render(request, model.template("confirm_done.html"), {"person": person, "event": person.event})
@@ -76,7 +78,7 @@ def _status(request, *, model, correction_form, correct, may_correct=lambda pers
         data = request.POST if request.method == "POST" and "correct" in request.POST else None
         form = correction_form(data, instance=person)
         if data is not None and form.is_valid():
-            corrected = correct(person, form.cleaned_data)
+            corrected = correct(person=person, data=form.cleaned_data)
             person, saved = corrected or model.objects.get(pk=person.pk), corrected is not None
             form = correction_form(instance=person) if may_correct(person) else None
     context = {
@@ -95,7 +97,7 @@ def _withdraw(request, *, model, withdraw):
     if person is None:
         return _invalid_link(request)
     event = person.event
-    withdraw(person)
+    withdraw(person=person)
     return render(request, model.template("withdrawn.html"), {"event": event, "parent": person.parent})
 
 
@@ -120,7 +122,7 @@ def media_register(request, slug):
         request,
         model=MediaRegistration,
         form_class=MediaRegistrationForm,
-        submit=lambda **values: services.media_submit(event=event, **values),
+        submit=functools.partial(services.registration_submit, event=event),
         context={"event": event},
     )
 
@@ -139,7 +141,6 @@ def media_confirm(request):
         request,
         model=MediaRegistration,
         correction_form=MediaCorrectionForm,
-        confirm=lambda person, data: services.media_confirm(registration=person, data=data),
         status=_media_status,
     )
 
@@ -155,7 +156,7 @@ def _media_status(request, person=None):
         request,
         model=MediaRegistration,
         correction_form=MediaCorrectionForm,
-        correct=lambda person, data: services.media_correct(registration=person, data=data),
+        correct=services.registration_correct,
         may_correct=lambda person: person.status == MediaRegistration.Status.PENDING,
         extra=_access,
         person=person,
@@ -173,9 +174,7 @@ def media_status(request):
 @require_POST
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def media_withdraw(request):
-    return _withdraw(
-        request, model=MediaRegistration, withdraw=lambda person: services.media_withdraw(registration=person)
-    )
+    return _withdraw(request, model=MediaRegistration, withdraw=services.registration_withdraw)
 
 
 # --- The Declaration --------------------------------------------------------------
@@ -253,7 +252,7 @@ def declaration_sign(request, slug):
         request,
         model=Signature,
         form_class=SignatureForm,
-        submit=lambda **values: services.declaration_submit(declaration=declaration, **values),
+        submit=functools.partial(services.signature_submit, declaration=declaration),
         context=context,
     )
 
@@ -273,7 +272,6 @@ def declaration_confirm(request):
         request,
         model=Signature,
         correction_form=SignatureCorrectionForm,
-        confirm=lambda person, data: services.declaration_confirm(signature=person, data=data),
         status=_declaration_status,
     )
 
@@ -283,7 +281,7 @@ def _declaration_status(request, person=None):
         request,
         model=Signature,
         correction_form=SignatureCorrectionForm,
-        correct=lambda person, data: services.declaration_correct(signature=person, data=data),
+        correct=services.signature_correct,
         person=person,
     )
 
@@ -299,7 +297,7 @@ def declaration_status(request):
 @require_POST
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def declaration_withdraw(request):
-    return _withdraw(request, model=Signature, withdraw=lambda person: services.declaration_withdraw(signature=person))
+    return _withdraw(request, model=Signature, withdraw=services.person_withdraw)
 
 
 @public_page

@@ -104,11 +104,11 @@ def test_a_confirmed_signature_shows_in_the_count_within_count_refresh_seconds(c
 
     assert counts() == ["0 signatures", "0 signatures"]
     signature = make_signature(event.declaration, status="unconfirmed", confirmed_at=None)
-    services.declaration_confirm(signature=signature)
+    services.person_confirm(person=signature)
     assert counts() == ["0 signatures", "0 signatures"]  # still the cached pages
     time.sleep(1.05)
     assert counts() == ["1 signature", "1 signature"]
-    services.declaration_withdraw(signature=signature)
+    services.person_withdraw(person=signature)
     time.sleep(1.05)
     assert counts() == ["0 signatures", "0 signatures"]
 

@@ -1,45 +1,44 @@
 """The writes that matter, one module per concern: the outbox, the two
 opt-in flows (media accreditation and Declaration signatures, both built on
 `people`), retention and erasure, and the audit log. Views, admin actions and
-commands call these; nothing else writes registrations or signatures."""
+commands call these; nothing else writes registrations or signatures.
+
+Each service is named after the row it changes (`registration_approve`,
+`signature_hide`). A step of the opt-in flow takes the row as `person=`;
+where a feature adds nothing to a step (confirming; withdrawing a signature),
+callers call the shared step itself (`person_confirm`, `person_withdraw`)."""
 
 from .audit import audit_record
 from .declaration import (
-    declaration_confirm,
-    declaration_correct,
-    declaration_submit,
-    declaration_withdraw,
+    signature_correct,
     signature_hide,
     signature_names_accept,
+    signature_submit,
     signature_unhide,
 )
 from .forums import event_copy
 from .invitations import invitation_holders_behind, invitation_update_send, session_change_send
 from .media import (
     DecisionError,
-    media_approve,
-    media_confirm,
-    media_correct,
-    media_decide,
-    media_note_add,
-    media_promote,
-    media_reject,
-    media_submit,
-    media_waitlist,
-    media_withdraw,
+    registration_approve,
+    registration_correct,
+    registration_decide,
+    registration_note_add,
+    registration_promote,
+    registration_reject,
+    registration_submit,
+    registration_waitlist,
+    registration_withdraw,
 )
 from .messages import MessageError, message_send
 from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
+from .people import person_confirm, person_withdraw
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
     "DecisionError",
     "MessageError",
     "audit_record",
-    "declaration_confirm",
-    "declaration_correct",
-    "declaration_submit",
-    "declaration_withdraw",
     "event_copy",
     "event_personal_data_purge",
     "invitation_holders_behind",
@@ -48,21 +47,24 @@ __all__ = [
     "mail_enqueue",
     "mail_resend",
     "mail_send_due",
-    "media_approve",
-    "media_confirm",
-    "media_correct",
-    "media_decide",
-    "media_note_add",
-    "media_promote",
-    "media_reject",
-    "media_submit",
-    "media_waitlist",
-    "media_withdraw",
     "message_send",
+    "person_confirm",
+    "person_withdraw",
     "personal_data_purge",
+    "registration_approve",
+    "registration_correct",
+    "registration_decide",
+    "registration_note_add",
+    "registration_promote",
+    "registration_reject",
+    "registration_submit",
+    "registration_waitlist",
+    "registration_withdraw",
     "session_change_send",
+    "signature_correct",
     "signature_hide",
     "signature_names_accept",
+    "signature_submit",
     "signature_unhide",
     "unconfirmed_purge",
 ]

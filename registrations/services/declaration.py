@@ -10,26 +10,22 @@ from plumbing.publishing import public_changed
 
 from .. import counts
 from ..models import Signature
-from .people import person_confirm, person_correct, person_submit, person_withdraw
+from .people import person_correct, person_submit
 
 logger = logging.getLogger(__name__)
 
 
-def declaration_submit(*, declaration, data, language):
+def signature_submit(*, declaration, data, language):
     """Sign a Declaration (see `person_submit`)."""
     return person_submit(model=Signature, parent=declaration, data=data, language=language)
 
 
-def declaration_confirm(*, signature, data=None):
-    return person_confirm(person=signature, data=data)
-
-
-def declaration_correct(*, signature, data):
+def signature_correct(*, person, data):
     """The signatory corrects their name, organisation or how they appear. A
     new name or organisation, or showing more than the organisers accepted
     (initials or the full name), waits for review again before it is listed."""
     return person_correct(
-        person=signature, data=data, needs_review=_needs_review, reset=("name_accepted_at", "name_accepted_by")
+        person=person, data=data, needs_review=_needs_review, reset=("name_accepted_at", "name_accepted_by")
     )
 
 
@@ -56,10 +52,6 @@ def signature_names_accept(*, signatures, by):
         public_changed()
     logger.info("%s signature names accepted by user %s", accepted, by.pk)
     return accepted
-
-
-def declaration_withdraw(*, signature):
-    person_withdraw(person=signature)
 
 
 @transaction.atomic

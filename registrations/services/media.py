@@ -8,7 +8,7 @@ from django.utils import timezone
 from .. import counts
 from ..models import MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
 from .outbox import mail_enqueue
-from .people import person_confirm, person_correct, person_submit, person_withdraw
+from .people import person_correct, person_submit, person_withdraw
 
 logger = logging.getLogger(__name__)
 
@@ -24,35 +24,31 @@ class DecisionError(Exception):
     pass
 
 
-def media_submit(*, event, data, language):
+def registration_submit(*, event, data, language):
     """Register a journalist for an event (see `person_submit`)."""
     return person_submit(model=MediaRegistration, parent=event, data=data, language=language)
 
 
-def media_confirm(*, registration, data=None):
-    return person_confirm(person=registration, data=data)
-
-
-def media_correct(*, registration, data):
+def registration_correct(*, person, data):
     """The journalist corrects their details while the registration awaits
     review (checked on the locked row: a decision may have come meanwhile).
     Returns the row, or None when it is no longer awaiting review."""
-    return person_correct(person=registration, data=data, allowed=lambda row: row.status == Status.PENDING)
+    return person_correct(person=person, data=data, allowed=lambda row: row.status == Status.PENDING)
 
 
 @transaction.atomic
-def media_withdraw(*, registration):
-    """Withdraw and erase. When an approved journalist withdraws from a forum
-    with a contact address, the organisers are told a place is free (the
-    mail names no person)."""
-    event = registration.event
-    freed = MediaRegistration.objects.filter(pk=registration.pk, status=Status.APPROVED).exists()
-    person_withdraw(person=registration)
+def registration_withdraw(*, person):
+    """Withdraw and erase (by the journalist, or a superuser's delete in the
+    admin). When an approved journalist goes from a forum with a contact
+    address, the organisers are told a place is free (the mail names no person)."""
+    event = person.event
+    freed = MediaRegistration.objects.filter(pk=person.pk, status=Status.APPROVED).exists()
+    person_withdraw(person=person)
     if freed and event.contact_email:
         mail_enqueue(kind=OutgoingMail.Kind.PLACE_FREED, event=event)
 
 
-def media_waitlist_next(*, event):
+def registration_waitlist_next(*, event):
     """The oldest on the waiting list: first put there, then first registered."""
     return (
         MediaRegistration.objects.filter(event=event, status=Status.WAITLISTED)
@@ -62,7 +58,7 @@ def media_waitlist_next(*, event):
 
 
 @transaction.atomic
-def media_promote(*, event, by):
+def registration_promote(*, event, by):
     """Approve the oldest waitlisted journalist, if a place is free; they are
     mailed the approval with their access. Returns the registration, or None."""
     accreditation = accreditation_of(event)
@@ -73,14 +69,14 @@ def media_promote(*, event, by):
     approved = MediaRegistration.objects.filter(event=event, status=Status.APPROVED).count()
     if accreditation.capacity is not None and approved >= accreditation.capacity:
         raise DecisionError("no place is free")
-    registration = media_waitlist_next(event=event)
+    registration = registration_waitlist_next(event=event)
     if registration is None:
         return None
-    return media_decide(registration=registration, status=Status.APPROVED, by=by)
+    return registration_decide(registration=registration, status=Status.APPROVED, by=by)
 
 
 @transaction.atomic
-def media_decide(*, registration, status, by, reason=""):
+def registration_decide(*, registration, status, by, reason=""):
     """Approve, reject or waitlist a confirmed registration, recording who
     and when, and mail the registrant (with the reason, if any)."""
     if status not in _DECISION_MAIL:
@@ -112,20 +108,20 @@ def media_decide(*, registration, status, by, reason=""):
     return registration
 
 
-def media_approve(*, registration, by, reason=""):
-    return media_decide(registration=registration, status=Status.APPROVED, by=by, reason=reason)
+def registration_approve(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.APPROVED, by=by, reason=reason)
 
 
-def media_reject(*, registration, by, reason=""):
-    return media_decide(registration=registration, status=Status.REJECTED, by=by, reason=reason)
+def registration_reject(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.REJECTED, by=by, reason=reason)
 
 
-def media_waitlist(*, registration, by, reason=""):
-    return media_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)
+def registration_waitlist(*, registration, by, reason=""):
+    return registration_decide(registration=registration, status=Status.WAITLISTED, by=by, reason=reason)
 
 
 @transaction.atomic
-def media_note_add(*, registration, by, text):
+def registration_note_add(*, registration, by, text):
     """A reviewer's internal note on a registration: in its history, never
     shown or mailed to the registrant, erased with the record."""
     text = text.strip()

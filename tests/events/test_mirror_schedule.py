@@ -66,7 +66,7 @@ def test_a_burst_of_confirmations_is_one_export_per_interval_with_the_last_count
     DBTaskResult.objects.exclude(task_path=TASK).delete()  # queued mail is another test's subject
 
     for signature in pending:
-        services.declaration_confirm(signature=signature)
+        services.person_confirm(person=signature)
 
     (task,) = _queued()
     assert task.run_after == first + timedelta(seconds=60)

@@ -45,8 +45,8 @@ def test_a_resent_approval_gives_no_access_to_a_journalist_rejected_since(admin_
     event = make_event()
     make_accreditation(event, zoom_url=ZOOM)
     registration = make_registration(event)
-    services.media_approve(registration=registration, by=admin_user)
-    services.media_reject(registration=registration, by=admin_user)
+    services.registration_approve(registration=registration, by=admin_user)
+    services.registration_reject(registration=registration, by=admin_user)
     django_mail.outbox.clear()
     approval = OutgoingMail.objects.get(registration=registration, kind="approved")
     verified_client(admin_user).post(
@@ -62,12 +62,12 @@ def test_a_queued_update_gives_no_access_after_a_rejection(admin_user):
     event = make_event()
     accreditation = make_accreditation(event, zoom_url=ZOOM)
     registration = make_registration(event)
-    services.media_approve(registration=registration, by=admin_user)
+    services.registration_approve(registration=registration, by=admin_user)
     accreditation.zoom_url = ZOOM + "-new"
     accreditation.save()
     with override_settings(EMAIL_BACKEND="tests.registrations.test_access_after_decisions._DownBackend"):
         services.invitation_update_send(event=event, by=admin_user)
-    services.media_reject(registration=registration, by=admin_user)
+    services.registration_reject(registration=registration, by=admin_user)
     django_mail.outbox.clear()
     OutgoingMail.objects.filter(kind="update").update(next_attempt_at=timezone.now())
     services.mail_send_due()

@@ -300,9 +300,9 @@ def test_internal_note_stays_with_reviewers_and_goes_with_the_record(organiser_c
     # Not on the registrant's own page, not in any mail.
     status = Client().get(f"/en/media/status/?t={links.make_token(links.STATUS, registration)}")
     assert "press card is real" not in status.content.decode()
-    services.media_reject(registration=registration, by=_user)
+    services.registration_reject(registration=registration, by=_user)
     (message,) = mail_server.to("note@example.org")
     assert "press card is real" not in message.as_string()
     # Erased with the record.
-    services.media_withdraw(registration=registration)
+    services.registration_withdraw(person=registration)
     assert ReviewEntry.objects.count() == 0

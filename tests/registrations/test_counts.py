@@ -98,7 +98,7 @@ def test_count_is_exact_after_concurrent_confirmations_withdrawals_hides_and_a_p
         return True
 
     def approve(registration):
-        return services.media_approve(registration=registration, by=staff)
+        return services.registration_approve(registration=registration, by=staff)
 
     work = (
         [(confirm, p) for p in to_confirm + journalists]
@@ -167,13 +167,13 @@ def test_media_counts_follow_confirmation_decisions_and_withdrawal(demo_event):
     admin = get_user_model().objects.create_user("a")
     one, two, three = (make_registration(demo_event, status="unconfirmed", confirmed_at=None) for _ in range(3))
     for registration in (one, two, three):
-        services.media_confirm(registration=registration)
-    services.media_confirm(registration=one)  # twice: counted once
-    services.media_approve(registration=one, by=admin)
-    services.media_waitlist(registration=two, by=admin)
-    services.media_reject(registration=two, by=admin)
-    services.media_withdraw(registration=three)
-    services.media_withdraw(registration=three)  # twice: counted once
+        services.person_confirm(person=registration)
+    services.person_confirm(person=one)  # twice: counted once
+    services.registration_approve(registration=one, by=admin)
+    services.registration_waitlist(registration=two, by=admin)
+    services.registration_reject(registration=two, by=admin)
+    services.registration_withdraw(person=three)
+    services.registration_withdraw(person=three)  # twice: counted once
     assert counts.media_status_counts([demo_event.pk]) == {
         demo_event.pk: {"pending": 0, "approved": 1, "rejected": 1, "waitlisted": 0, "withdrawn": 1}
     }
@@ -230,7 +230,7 @@ def test_after_a_confirmation_pages_without_a_count_come_from_the_cache_with_no_
     ]
     first = {url: client.get(url).content for url in pages}
     signature = make_signature(demo_event.declaration, status="unconfirmed", confirmed_at=None)
-    services.declaration_confirm(signature=signature)
+    services.person_confirm(person=signature)
     with CaptureQueriesContext(connection) as queries:
         again = {url: client.get(url).content for url in pages}
     assert queries.captured_queries == []

@@ -141,7 +141,7 @@ def test_duplicate_signature_gives_the_same_answer_and_one_row(client, demo_even
     assert Signature.objects.count() == 1
     # Until confirmed, the latest submission decides what will be confirmed.
     assert Signature.objects.get().name == "Other Name"
-    services.declaration_confirm(signature=Signature.objects.get())
+    services.person_confirm(person=Signature.objects.get())
     third = client.post(SIGN.format(lang="en"), _form())
     assert third["Location"] == first["Location"]
     assert Signature.objects.count() == 1

@@ -58,8 +58,8 @@ def test_a_withdrawal_leaves_no_byte_in_the_sqlite_files(kind):
         OutgoingMail.objects.create(signature=person, kind="signed")
     assert all(needle in _sqlite_bytes() for needle in _needles(values))
 
-    withdraw = services.media_withdraw if kind == "registration" else services.declaration_withdraw
-    withdraw(**{kind: person})
+    withdraw = services.registration_withdraw if kind == "registration" else services.person_withdraw
+    withdraw(person=person)
 
     files = _sqlite_bytes()
     for needle in _needles(values):
@@ -88,7 +88,7 @@ def test_a_replaced_submission_leaves_no_byte_of_the_earlier_data(settings):
     event = make_event(start=timezone.now() + timedelta(days=5))
     declaration = make_declaration(event)
     first = _unique()
-    services.declaration_submit(
+    services.signature_submit(
         declaration=declaration,
         data={
             "name": first["name"],
@@ -99,7 +99,7 @@ def test_a_replaced_submission_leaves_no_byte_of_the_earlier_data(settings):
         },
         language="en",
     )
-    services.declaration_submit(
+    services.signature_submit(
         declaration=declaration,
         data={"name": "The Owner", "email": first["email"], "country": "BY", "organisation": "", "visibility": "full"},
         language="en",

@@ -145,7 +145,7 @@ def test_repeat_after_confirmation_sends_the_same_mail_and_changes_nothing(clien
 
     client.post(_url(event), VALID)
     first = mail_server.messages[-1]
-    services.media_confirm(registration=MediaRegistration.objects.get())
+    services.person_confirm(person=MediaRegistration.objects.get())
     client.post(_url(event), {**VALID, "name": "Someone Else"})
     assert MediaRegistration.objects.get().name == "Jane Reporter"
     assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == ["confirm", "confirmed", "confirm"]

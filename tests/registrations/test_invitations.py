@@ -98,7 +98,7 @@ def editor():
 def _approved(event, address, language="en"):
     registration = make_registration(event, email=address, mail_language=language)
     reviewer = User.objects.create_user(f"r-{address}", password="x" * 20)
-    return services.media_approve(registration=registration, by=reviewer)
+    return services.registration_approve(registration=registration, by=reviewer)
 
 
 def _invitation(message):

@@ -124,7 +124,7 @@ def test_mail_log_lines_hold_no_personal_data(client, event, mail_server, caplog
 
 def test_each_decision_mails_the_registrant_in_their_language_with_the_reason(event, admin_user, mail_server):
     registration = make_registration(event, mail_language="be", email="a@example.org")
-    services.media_reject(registration=registration, by=admin_user, reason="Няма месцаў")
+    services.registration_reject(registration=registration, by=admin_user, reason="Няма месцаў")
     (message,) = mail_server.to("a@example.org")
     body = message.get_body(("plain",)).get_content()
     assert "Няма месцаў" in body
@@ -136,7 +136,7 @@ def test_each_decision_mails_the_registrant_in_their_language_with_the_reason(ev
 def test_unconfirmed_registration_cannot_be_decided(event, admin_user):
     registration = make_registration(event, status=MediaRegistration.Status.UNCONFIRMED)
     with pytest.raises(services.DecisionError):
-        services.media_approve(registration=registration, by=admin_user)
+        services.registration_approve(registration=registration, by=admin_user)
 
 
 def test_expired_unconfirmed_registrations_are_purged(event, settings):

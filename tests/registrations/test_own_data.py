@@ -292,13 +292,13 @@ def test_a_declaration_without_review_lists_names_at_once(client):
 def test_a_corrected_name_waits_for_review_again(client):
     declaration = make_declaration(make_event(slug="again"))
     signature = make_signature(declaration, name="First Name")
-    services.declaration_correct(signature=signature, data={"name": "Second Name"})
+    services.signature_correct(person=signature, data={"name": "Second Name"})
     signature.refresh_from_db()
     assert (signature.name, signature.name_accepted_at) == ("Second Name", None)
     assert soup(client.get("/en/events/again/declaration/")).select(".signatory") == []
     # Showing less than was accepted keeps the acceptance.
     signature = make_signature(declaration, name="Third Name")
-    services.declaration_correct(signature=signature, data={"name": "Third Name", "visibility": "initials"})
+    services.signature_correct(person=signature, data={"name": "Third Name", "visibility": "initials"})
     signature.refresh_from_db()
     assert signature.name_accepted_at is not None
 
@@ -386,7 +386,7 @@ def test_the_personal_invitation_puts_the_zoom_link_in_location(admin_user, mail
     event = make_event(start=timezone.now() + timedelta(days=3))
     accreditation = make_accreditation(event, zoom_url="https://zoom.example.org/j/98765")
     registration = make_registration(event)
-    services.media_approve(registration=registration, by=admin_user)
+    services.registration_approve(registration=registration, by=admin_user)
     (message,) = mail_server.messages
     (attachment,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
     (vevent,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
@@ -426,7 +426,7 @@ def test_the_audit_keeps_who_acted_after_the_account_is_deleted(admin_client):
 def test_showing_more_of_an_accepted_signature_sends_it_back_to_review(client):
     declaration = make_declaration(make_event(slug="more"))
     signature = make_signature(declaration, name="Abusive Words", organisation="Abusive Org", visibility="initials")
-    services.declaration_correct(signature=signature, data={"visibility": "full"})
+    services.signature_correct(person=signature, data={"visibility": "full"})
     signature.refresh_from_db()
     assert (signature.visibility, signature.name_accepted_at) == ("full", None)
     assert soup(client.get("/en/events/more/declaration/")).select(".signatory") == []
@@ -440,7 +440,7 @@ def test_accepting_names_in_bulk_accepts_only_names_there_are_to_see(admin_user)
     unseen.refresh_from_db()
     assert unseen.name_accepted_at is None
     # Choosing to appear later: the name waits for review.
-    services.declaration_correct(signature=unseen, data={"visibility": "full"})
+    services.signature_correct(person=unseen, data={"visibility": "full"})
     assert Signature.objects.awaiting_name_review().get() == unseen
 
 
@@ -480,11 +480,11 @@ def test_a_link_read_before_a_resubmission_confirms_nothing():
     event = make_event(start=timezone.now() + timedelta(days=10))
     declaration = make_declaration(event)
     data = {"name": "Owner", "email": VICTIM, "country": "BY", "organisation": "", "visibility": "hidden"}
-    owner = services.declaration_submit(declaration=declaration, data=data, language="en")
-    services.declaration_submit(
+    owner = services.signature_submit(declaration=declaration, data=data, language="en")
+    services.signature_submit(
         declaration=declaration, data={**data, "name": "Adversary", "visibility": "full"}, language="en"
     )
-    assert services.declaration_confirm(signature=owner) is None  # read with the old key
+    assert services.person_confirm(person=owner) is None  # read with the old key
     assert Signature.objects.get().status == "unconfirmed"
 
 
@@ -508,8 +508,8 @@ def test_a_media_correction_is_refused_once_a_decision_was_made(admin_user):
     event = make_event(start=timezone.now() + timedelta(days=10))
     registration = make_registration(event, name="Before")
     stale = MediaRegistration.objects.get(pk=registration.pk)  # read while pending
-    services.media_approve(registration=registration, by=admin_user)
-    assert services.media_correct(registration=stale, data={"name": "After"}) is None
+    services.registration_approve(registration=registration, by=admin_user)
+    assert services.registration_correct(person=stale, data={"name": "After"}) is None
     assert MediaRegistration.objects.get().name == "Before"
 
 

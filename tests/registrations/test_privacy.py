@@ -149,7 +149,7 @@ def test_no_personal_data_in_any_log_line(client, admin_client, mail_server, cap
     mail_server.start()
     services.mail_send_due()
     registration = MediaRegistration.objects.get()
-    services.media_confirm(registration=registration)
+    services.person_confirm(person=registration)
     admin_client.get(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
     admin_client.post(
         reverse("admin:registrations_mediaregistration_changelist"),
@@ -166,9 +166,9 @@ def test_no_personal_data_in_any_log_line(client, admin_client, mail_server, cap
             "consent": "on",
         },
     )
-    services.declaration_confirm(signature=Signature.objects.get())
-    services.declaration_withdraw(signature=Signature.objects.get())
-    services.media_withdraw(registration=registration)
+    services.person_confirm(person=Signature.objects.get())
+    services.person_withdraw(person=Signature.objects.get())
+    services.registration_withdraw(person=registration)
     client.post("/admin/login/", {"username": PERSONAL[1], "password": "wrong"})
 
     formatter = JsonFormatter()

@@ -45,9 +45,9 @@ def _media_parent():
 
 MEDIA = Flow(
     model=MediaRegistration,
-    submit=lambda parent, data, language: services.media_submit(event=parent, data=data, language=language),
-    confirm=lambda row: services.media_confirm(registration=row),
-    withdraw=lambda row: services.media_withdraw(registration=row),
+    submit=lambda parent, data, language: services.registration_submit(event=parent, data=data, language=language),
+    confirm=lambda row: services.person_confirm(person=row),
+    withdraw=lambda row: services.registration_withdraw(person=row),
     confirmed_status="pending",
     kinds=("confirm", "confirmed"),
     data={
@@ -68,9 +68,9 @@ MEDIA = Flow(
 
 DECLARATION = Flow(
     model=Signature,
-    submit=lambda parent, data, language: services.declaration_submit(declaration=parent, data=data, language=language),
-    confirm=lambda row: services.declaration_confirm(signature=row),
-    withdraw=lambda row: services.declaration_withdraw(signature=row),
+    submit=lambda parent, data, language: services.signature_submit(declaration=parent, data=data, language=language),
+    confirm=lambda row: services.person_confirm(person=row),
+    withdraw=lambda row: services.person_withdraw(person=row),
     confirmed_status="confirmed",
     kinds=("sign_confirm", "signed"),
     data={
@@ -168,9 +168,9 @@ def test_withdraw_deletes_the_row_and_its_mail(flow):
 @pytest.mark.parametrize(
     ("service", "status", "kind"),
     [
-        ("media_approve", "approved", "approved"),
-        ("media_reject", "rejected", "rejected"),
-        ("media_waitlist", "waitlisted", "waitlisted"),
+        ("registration_approve", "approved", "approved"),
+        ("registration_reject", "rejected", "rejected"),
+        ("registration_waitlist", "waitlisted", "waitlisted"),
     ],
 )
 def test_decide_records_who_when_why_and_mails(admin_user, service, status, kind):
@@ -187,7 +187,7 @@ def test_decide_records_who_when_why_and_mails(admin_user, service, status, kind
 def test_decide_refuses_an_unconfirmed_registration(admin_user):
     registration = make_registration(_media_parent(), status="unconfirmed", confirmed_at=None)
     with pytest.raises(services.DecisionError):
-        services.media_approve(registration=registration, by=admin_user)
+        services.registration_approve(registration=registration, by=admin_user)
     assert MediaRegistration.objects.get().status == "unconfirmed"
     assert OutgoingMail.objects.count() == 0
 
@@ -195,7 +195,7 @@ def test_decide_refuses_an_unconfirmed_registration(admin_user):
 def test_decide_refuses_what_is_not_a_decision(admin_user):
     registration = make_registration(_media_parent())
     with pytest.raises(services.DecisionError):
-        services.media_decide(registration=registration, status="unconfirmed", by=admin_user)
+        services.registration_decide(registration=registration, status="unconfirmed", by=admin_user)
     assert MediaRegistration.objects.get().status == "pending"
 
 

@@ -44,7 +44,7 @@ def test_withdrawal_frees_a_place_tells_the_organisers_and_the_oldest_waiting_is
     assert _places(page, event) == "Places places left 0 / 2"
     assert page.select_one(f"#forum-{event.pk} .overview-promote") is None
 
-    services.media_withdraw(registration=leaving)
+    services.registration_withdraw(person=leaving)
     (note,) = mail_server.to("team@forum.example.org")
     assert subject(note) == "A media place is free: Week against Torture"
     assert "Leaving Person" not in note.as_string()
@@ -71,10 +71,10 @@ def test_withdrawal_frees_a_place_tells_the_organisers_and_the_oldest_waiting_is
 def test_no_contact_address_no_note_and_pending_withdrawals_free_nothing(mail_server):
     event = make_event()
     make_accreditation(event, capacity=1)
-    services.media_withdraw(registration=make_registration(event, status="approved"))
+    services.registration_withdraw(person=make_registration(event, status="approved"))
     with_contact = make_event(contact_email="team@forum.example.org")
     make_accreditation(with_contact, capacity=1)
-    services.media_withdraw(registration=make_registration(with_contact, status="pending"))
+    services.registration_withdraw(person=make_registration(with_contact, status="pending"))
     assert OutgoingMail.objects.filter(kind="place_freed").count() == 0
     assert mail_server.messages == []
 
@@ -89,3 +89,27 @@ def test_editors_cannot_promote(mail_server):
     assert response.status_code == 403
     waiting.refresh_from_db()
     assert waiting.status == "waitlisted"
+
+
+@pytest.mark.parametrize("how", ["page", "action"])
+def test_a_superusers_delete_in_the_admin_tells_the_contact_address_a_place_is_free(how, mail_server):
+    """Deleting an approved journalist in the admin is their withdrawal: the
+    row goes, and the organisers hear that a place is free, as when the
+    journalist withdraws themselves."""
+    event = make_event(title_en="Week against Torture", contact_email="team@forum.example.org")
+    make_accreditation(event, capacity=1)
+    leaving = make_registration(event, status="approved", name="Leaving Person", email="leaving@example.org")
+    admin = verified_client(User.objects.create_superuser("root", password="x" * 20))
+    if how == "page":
+        url = f"/admin/registrations/mediaregistration/{leaving.pk}/delete/"
+        response = admin.post(url, {"post": "yes"})
+    else:
+        response = admin.post(
+            "/admin/registrations/mediaregistration/",
+            {"action": "delete_selected", "_selected_action": [leaving.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not MediaRegistration.objects.filter(pk=leaving.pk).exists()
+    (note,) = mail_server.to("team@forum.example.org")
+    assert subject(note) == "A media place is free: Week against Torture"
+    assert "Leaving Person" not in note.as_string()

@@ -1,0 +1,144 @@
+"""A forum and its sessions, composed: the programme's own admins (events)
+with what people's features add to them (the accreditation and the
+Declaration inline, telling approved journalists, a copy for the next forum).
+Registered here, once."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline
+
+from events import admin as programme
+from events.models import Event, Session
+from plumbing.admin_pages import action_page
+
+from .. import services
+from ..models import Declaration, MediaAccreditation
+from .forms import CopyForm
+
+
+class MediaAccreditationInline(TranslationStackedInline):
+    model = MediaAccreditation
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("is_open", ("opens_at", "closes_at"), "capacity", "zoom_url", "access_note")
+
+
+class DeclarationInline(TranslationStackedInline):
+    model = Declaration
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fields = ("title", "text", "is_open", "review_names")
+
+
+@admin.register(Event)
+class EventAdmin(programme.EventAdmin):
+    """A forum in one form: its texts, its media accreditation and its
+    Declaration (inline), its organisations and sessions; and a copy of a past
+    forum to start the next one."""
+
+    inlines = (MediaAccreditationInline, DeclarationInline, *programme.EventAdmin.inlines)
+    actions = ("copy_forum",)
+
+    def get_urls(self):
+        notify = path(
+            "<path:object_id>/notify/",
+            self.admin_site.admin_view(self.notify_view),
+            name="events_event_notify",
+        )
+        return [notify, *super().get_urls()]
+
+    def response_change(self, request, obj):
+        """After a change that approved journalists' calendars must follow,
+        the editor is asked whether to send them the update now."""
+        response = super().response_change(request, obj)
+        if "_continue" not in request.POST and services.invitation_holders_behind(event=obj).exists():
+            return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.pk]))
+        return response
+
+    def notify_view(self, request, object_id):
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        if request.method == "POST":
+            count = services.invitation_update_send(event=event, by=request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d approved journalist will receive the updated invitation.",
+                    "%(count)d approved journalists will receive the updated invitation.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
+        return action_page(
+            self,
+            request,
+            "admin/events/notify.html",
+            title=_("Tell approved journalists"),
+            event=event,
+            count=services.invitation_holders_behind(event=event).count(),
+        )
+
+    @admin.action(description=_("Copy this forum to a new date"), permissions=["add"])
+    def copy_forum(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one forum to copy."), messages.WARNING)
+            return None
+        event = queryset.get()
+        form = CopyForm(request.POST if "apply" in request.POST else None, initial={"slug": f"{event.slug}-copy"})
+        if form.is_valid():
+            copy = services.event_copy(
+                event=event, start_date=form.cleaned_data["start_date"], slug=form.cleaned_data["slug"]
+            )
+            self.message_user(
+                request,
+                _("“%(event)s” copied, unpublished: check its texts and sessions, add the Zoom link, then publish.")
+                % {"event": event},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_change", args=[copy.pk]))
+        return action_page(
+            self,
+            request,
+            "admin/events/copy.html",
+            title=_("Copy this forum to a new date"),
+            event=event,
+            form=form,
+        )
+
+
+@admin.register(Session)
+class SessionAdmin(programme.SessionAdmin):
+    """Sessions, and telling approved journalists when one changes: a message
+    with the new programme and the session's calendar entry."""
+
+    actions = ("tell_journalists",)
+
+    @admin.action(
+        description=_("Tell approved journalists about the selected sessions' change"), permissions=["change"]
+    )
+    def tell_journalists(self, request, queryset):
+        sent = 0
+        for session in queryset.select_related("event"):
+            message = services.session_change_send(session=session, by=request.user)
+            sent += message.recipients if message else 0
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued to approved journalists.",
+                "%(count)d messages queued to approved journalists.",
+                sent,
+            )
+            % {"count": sent},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,123 @@
+"""The outbox and the messages reviewers write."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+from .media import MediaRegistration
+from .signatures import Signature
+
+
+class Message(models.Model):
+    """What reviewers write to media registrants: a subject and a body per
+    language; each person receives it in their mail language (English where
+    that language was left empty), one mail each, through the outbox."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000)
+    # A session whose change the message announces: its calendar entry goes with it.
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return _("Message #%(number)s") % {"number": self.pk}
+
+
+class OutgoingMail(models.Model):
+    """The outbox: one row per mail, written in the same transaction as the
+    change it reports, so no mail is lost when the mail server is down. The
+    text is rendered when it is sent, from the registration; erasing the
+    registration erases its mail."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Please confirm")
+        REMINDER = "reminder", _("Reminder of an existing registration")
+        CONFIRMED = "confirmed", _("Confirmed")
+        APPROVED = "approved", _("Approved, with access")
+        REJECTED = "rejected", _("Not approved")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        SIGN_CONFIRM = "sign_confirm", _("Please confirm your signature")
+        SIGN_REMINDER = "sign_reminder", _("Reminder of an existing signature")
+        SIGNED = "signed", _("Signature confirmed")
+        MESSAGE = "message", _("Message from the organisers")
+        UPDATE = "update", _("Updated invitation")
+        CANCEL = "cancel", _("Cancellation")
+        PLACE_FREED = "place_freed", _("A place is free (to the forum's contact address)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent")
+        RETRYING = "retrying", _("Failed, will retry")
+        FAILED = "failed", _("Failed, needs staff")
+        SENT = "sent", _("Sent")
+
+    # At most one of these: the person the mail is for; erasing them erases it.
+    # (Room for mail that is for no one person's record, such as a note to the
+    # forum's own contact address.)
+    registration = models.ForeignKey(
+        MediaRegistration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("registration"),
+    )
+    signature = models.ForeignKey(
+        Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
+    )
+    # Mail for no person's record: a note to this forum's contact address,
+    # whose address is read when the mail is sent.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    # The message it carries (kind "message"); its text is rendered in the person's language.
+    message = models.ForeignKey(
+        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("message")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The language the mail is written in, where it is not the person's own:
+    # a confirmation request is written in the language of the submission that
+    # asked for it, so a known address gets exactly what a new one would.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration__isnull=True) | Q(signature__isnull=True),
+                name="mail_for_at_most_one_person",
+            )
+        ]
+
+    def __str__(self):
+        return _("Mail #%(number)s") % {"number": self.pk}
+
+    @property
+    def recipient(self):
+        return self.registration or self.signature

@@ -1,0 +1,35 @@
+"""A mailbox's digest key and the mails it was sent (its daily allowance)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DigestKey(models.Model):
+    """The key of the address digests when EMAIL_DIGEST_KEY is not set: made
+    once, at the first migration, and never changed."""
+
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("address digest key")
+        verbose_name_plural = _("address digest keys")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class MailboxSend(models.Model):
+    """One mail the public forms sent a mailbox, named by the mailbox's digest
+    (never the address): the last 24 hours of these are its allowance."""
+
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mail to a mailbox")
+        verbose_name_plural = _("mails to mailboxes")
+        indexes = [models.Index(fields=["digest", "sent_at"], name="mailbox_send_digest_at")]
+
+    def __str__(self):
+        return str(self.pk)

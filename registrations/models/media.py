@@ -1,0 +1,124 @@
+"""Media registrations and their review history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, HttpsURLField
+
+from .counters import MediaCounter
+from .people import OptInPerson
+
+
+class MediaRegistration(OptInPerson):
+    feature = "media"
+    parent_field = event_path = "event"
+    outbox_field = "registration"
+    mail_kinds = {"confirm": "confirm", "confirmed": "confirmed"}
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Waiting for e-mail confirmation")
+        PENDING = "pending", _("Confirmed, waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+
+    class Role(models.TextChoices):
+        JOURNALIST = "journalist", _("Journalist")
+        PHOTOGRAPHER = "photographer", _("Photographer")
+        CAMERA = "camera", _("Camera operator")
+        EDITOR = "editor", _("Editor")
+        BLOGGER = "blogger", _("Blogger")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
+    outlet = models.CharField(_("media outlet"), max_length=200)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    work_url = HttpsURLField(_("published work or press card"), max_length=500)
+    # Codes from settings.LANGUAGES: the languages of the forum and its interpretation.
+    languages = models.JSONField(_("languages followed"), default=list, blank=True)
+    interview_request = models.TextField(_("interview request"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
+    # The SEQUENCE of the last invitation sent to this journalist: approved
+    # journalists below the accreditation's current one hold an older one.
+    invitation_sequence = models.PositiveIntegerField(_("invitation revision sent"), default=0, editable=False)
+
+    confirmed_status = Status.PENDING
+    counted_when_withdrawn = "withdrawn"  # MediaCounter.WITHDRAWN
+
+    class Meta:
+        verbose_name = _("media registration")
+        verbose_name_plural = _("media registrations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "email_digest"], name="one_media_registration_per_mailbox_and_event"
+            ),
+        ]
+        # For the admin's filters, its date hierarchy and its default order, at 100,000 rows.
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="media_reg_status_created"),
+            models.Index(fields=["event", "status"], name="media_reg_event_status"),
+            models.Index(fields=["-created_at", "-id"], name="media_reg_created"),
+            models.Index(fields=["country"], name="media_reg_country"),
+            models.Index(fields=["role"], name="media_reg_role"),
+            # The admin's search: a whole address without the event, a name's start.
+            models.Index(fields=["email_digest"], name="media_reg_digest"),
+            models.Index(fields=["name_search"], name="media_reg_name_search", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return _("Media registration #%(number)s") % {"number": self.pk}
+
+    @property
+    def counted_as(self):
+        return self.status if self.is_confirmed else None
+
+    def counter(self, counted_as):
+        return MediaCounter, {"event_id": self.event_id, "status": counted_as}
+
+
+class ReviewEntry(models.Model):
+    """A registration's history as reviewers see it on its page: each decision
+    (who, when, what, the reason given) and each internal note. Notes are never
+    shown or mailed to the registrant; all of it is erased with the record."""
+
+    registration = models.ForeignKey(
+        MediaRegistration, on_delete=models.CASCADE, related_name="review_entries", verbose_name=_("registration")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    # Kept when the account is deleted: the history still says who acted.
+    username = models.CharField(_("who"), max_length=150, blank=True)
+    # Empty for an internal note.
+    decision = models.CharField(_("decision"), max_length=16, choices=MediaRegistration.Status.choices, blank=True)
+    text = models.TextField(_("reason or note"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("review entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return _("Review entry #%(number)s") % {"number": self.pk}
+
+    @property
+    def is_note(self):
+        return not self.decision
