@@ -178,10 +178,6 @@ class Event(ScheduledMixin):
         return self.State.ENDED
 
     @property
-    def duration(self):
-        return self.end - self.start
-
-    @property
     def stream_embed_url(self):
         return youtube_embed_url(self.stream_url)
 
@@ -234,10 +230,6 @@ class Session(ScheduledMixin):
 
     def get_calendar_url(self):
         return reverse("events:session_calendar", kwargs={"slug": self.event.slug, "pk": self.pk})
-
-    @property
-    def duration(self):
-        return self.end - self.start
 
 
 class Organisation(models.Model):

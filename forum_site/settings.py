@@ -1,7 +1,8 @@
 """Settings for forum_site: one file, driven by the environment.
 
 Every variable is documented in `.env.example`. Production differs from
-development by values only (HackSoft styleguide), never by another file.
+development by values only, never by another file, so the code the tests run
+is the code production runs.
 """
 
 import re

@@ -1,3 +1,4 @@
+import copy
 import re
 
 from crispy_forms.helper import FormHelper
@@ -186,48 +187,44 @@ class SignatureForm(PersonForm, forms.ModelForm):
         return ["name", "country", "organisation", "email", "visibility", "mail_language"]
 
 
+# A person corrects everything they typed but their address (a new address is
+# a new submission) and the language of our mail.
+NOT_CORRECTED = ("email", "mail_language")
+
+
+def corrected_fields(submission_form):
+    return [name for name in submission_form.Meta.fields if name not in NOT_CORRECTED]
+
+
 class CorrectionForm(VisibleTextForm, forms.ModelForm):
     """What a person may correct on their confirm page (before confirming) or
-    their status page (after): every field they typed but their address (a new
-    address is a new submission); each feature names the fields."""
+    their status page (after). Each field is the submission form's own (its
+    label, help, widget, choices and validators), so a value the form refused
+    at submission is refused here too; each feature names its submission form."""
 
-    country = CountryField(label=_("Country"))
+    submission_form = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = _("Full name")
+        asked = self.submission_form().fields
+        for name in self.fields:
+            self.fields[name] = copy.deepcopy(asked[name])
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
 
 class SignatureCorrectionForm(CorrectionForm):
+    submission_form = SignatureForm
+
     class Meta:
         model = Signature
-        fields = ["name", "country", "organisation", "visibility"]
-        labels = SignatureForm.Meta.labels
-        help_texts = {"organisation": SignatureForm.Meta.help_texts["organisation"]}
-        widgets = {"visibility": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["visibility"].label = SignatureForm.base_fields["visibility"].label
-        self.fields["visibility"].choices = Signature.Visibility.choices
+        fields = corrected_fields(SignatureForm)
 
 
 class MediaCorrectionForm(CorrectionForm):
-    languages = MediaRegistrationForm.base_fields["languages"]
+    submission_form = MediaRegistrationForm
 
     class Meta:
         model = MediaRegistration
-        fields = ["name", "outlet", "role", "country", "phone", "work_url", "languages", "interview_request"]
-        labels = MediaRegistrationForm.Meta.labels
-        widgets = {
-            "work_url": forms.URLInput(attrs={"placeholder": "https://"}),
-            "interview_request": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["phone"].validators.append(phone_validator)
-        self.fields["work_url"].assume_scheme = "https"
+        fields = corrected_fields(MediaRegistrationForm)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext
 
 CONFIRM = "confirm"
 STATUS = "status"
@@ -41,3 +42,29 @@ def absolute_link(person, purpose, *, language):
     with translation.override(language):
         path = reverse(person.url_name(purpose))
     return f"{settings.SITE_URL}{path}?t={make_token(purpose, person)}"
+
+
+def lifetime_in_words(seconds):
+    """A link's lifetime as a person reads it, in the active language: whole
+    days, else whole hours, else minutes (a part of a minute counts as one)."""
+    for unit, words in ((86400, _days), (3600, _hours)):
+        if seconds >= unit and seconds % unit == 0:
+            return words(seconds // unit)
+    return _minutes(-(-seconds // 60))
+
+
+def _days(count):
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
+
+
+def _hours(count):
+    return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+
+
+def _minutes(count):
+    return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
+
+
+def confirmation_lifetime():
+    """How long a confirmation link works (CONFIRMATION_LINK_MAX_AGE), in words."""
+    return lifetime_in_words(settings.CONFIRMATION_LINK_MAX_AGE)

@@ -48,13 +48,11 @@ class OutgoingMail(models.Model):
 
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Please confirm")
-        REMINDER = "reminder", _("Reminder of an existing registration")
         CONFIRMED = "confirmed", _("Confirmed")
         APPROVED = "approved", _("Approved, with access")
         REJECTED = "rejected", _("Not approved")
         WAITLISTED = "waitlisted", _("Waiting list")
         SIGN_CONFIRM = "sign_confirm", _("Please confirm your signature")
-        SIGN_REMINDER = "sign_reminder", _("Reminder of an existing signature")
         SIGNED = "signed", _("Signature confirmed")
         MESSAGE = "message", _("Message from the organisers")
         UPDATE = "update", _("Updated invitation")

@@ -44,8 +44,12 @@ class OptInQuerySet(models.QuerySet):
 
 class OptInPerson(models.Model):
     """A person who opts in by a form and a confirmation link. Each concrete
-    model says how it differs through the class attributes below, so the
-    services, the mail, the views and the admin never ask which one it is."""
+    model says how it differs through the class attributes below, which the
+    shared flow (services/people.py), the views and the admin read instead of
+    asking which one it is. What belongs to one feature names it: the mail of
+    accreditation's own kinds (invitations to approved journalists, the
+    organisers' note, registrations/mail.py) and the retention purge, which
+    erases both features of a forum (services/retention.py)."""
 
     UNCONFIRMED = "unconfirmed"
 

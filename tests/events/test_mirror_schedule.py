@@ -115,3 +115,15 @@ def test_system_check_warns_of_the_immediate_backend(settings, tmp_path):
     settings.MIRROR_EXPORT_DIR = ""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     assert [m.id for m in checks.run_checks() if m.id.startswith("plumbing.")] == []
+
+
+def test_an_export_queued_under_the_old_path_still_runs(worker_backend):
+    """A task queued before the exporter moved to plumbing names
+    `events.mirror.mirror_export_task`; the worker still runs it."""
+    event = make_event(title_en="Queued before the move")
+    (task,) = _queued()
+    DBTaskResult.objects.filter(pk=task.pk).update(task_path="events.mirror.mirror_export_task")
+    _work()
+    assert DBTaskResult.objects.get(pk=task.pk).status == "SUCCESSFUL"
+    page = worker_backend / "en" / "events" / event.slug / "index.html"
+    assert "Queued before the move" in page.read_text()

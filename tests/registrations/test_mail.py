@@ -151,3 +151,18 @@ def test_expired_unconfirmed_registrations_are_purged(event, settings):
     assert out.getvalue().strip() == "1 unconfirmed registrations and 0 unconfirmed signatures erased"
     assert set(MediaRegistration.objects.values_list("pk", flat=True)) == {fresh.pk, reissued.pk, confirmed.pk}
     assert not MediaRegistration.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_task_queued_under_the_old_path_still_runs(client, event, mail_server, settings):
+    """Tasks queued before the outbox moved name `registrations.tasks.deliver_mail`;
+    the worker still delivers them."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.post(f"/en/events/{event.slug}/media/", FORM)
+    DBTaskResult.objects.update(task_path="registrations.tasks.deliver_mail")
+    call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(), stderr=io.StringIO())
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert OutgoingMail.objects.get().status == "sent"
+    assert len(mail_server.to("iryna@example.org")) == 1
