@@ -1,5 +1,5 @@
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,7 +121,7 @@ GOOD = {
 def _import_settings(env):
     """Loads the settings module alone (what gunicorn's worker does first)."""
     clean = {k: v for k, v in os.environ.items() if k not in GOOD}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", "import forum_site.settings"],
         cwd=ROOT,
         env={**clean, **env},
