@@ -40,19 +40,25 @@ def _own_directives(body):
     return [" ".join(d.split()) for d in "".join(flat).split(";") if d.strip()]
 
 
-def test_nginx_sends_hsts_always_on_every_https_answer_static_files_too():
+def test_nginx_sends_the_security_headers_always_on_every_https_answer_static_files_too():
     site = _expand((DEPLOY / "nginx-forum-site.conf").read_text())
     (https,) = [body for body in _blocks(site, "server") if "listen 443" in body]
-    hsts = "add_header Strict-Transport-Security $forum_hsts always"
-    assert hsts in _own_directives(https)
+    headers = _own_directives(_expand((DEPLOY / "nginx-security-headers.conf").read_text()))
+    assert "add_header Strict-Transport-Security $forum_hsts always" in headers
+    assert len(headers) == 8
+    assert set(headers) <= set(_own_directives(https))
     locations = _blocks(https, "location")
-    assert len(locations) == 2
+    assert len(locations) == 3  # nginx's error pages, static files, the app
     for location in locations:
         directives = _own_directives(location)
         # nginx inherits the server's add_header only into a location without one of its own.
         if any(d.startswith("add_header") for d in directives):
-            assert hsts in directives, location
+            assert set(headers) <= set(directives), location
+    # Each of nginx's values is empty when the app sent the header (none is sent twice).
+    for header in headers:
+        variable = header.split()[2]
+        (mapping,) = re.finditer(rf"map (\$upstream_http_[a-z_]+) \{variable} {{([^}}]*)}}", site)
+        assert mapping.group(1) == "$upstream_http_" + header.split()[1].lower().replace("-", "_")
+        assert 'default "";' in " ".join(mapping.group(2).split())
     # Nginx's HSTS where the app sent none (static files, errors), a year with subdomains.
-    (mapping,) = _blocks(site, "map")
-    assert '"" "max-age=31536000; includeSubDomains"' in " ".join(mapping.split())
-    assert "map $upstream_http_strict_transport_security $forum_hsts" in " ".join(site.split())
+    assert '"" "max-age=31536000; includeSubDomains";' in " ".join(site.split())
