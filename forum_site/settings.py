@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "forum_site.middleware.security_headers",
     "forum_site.middleware.onion_location",
     "csp.middleware.CSPMiddleware",
+    # /healthz from this host (a monitor asking 127.0.0.1), before anything checks the host name.
+    "forum_site.health.loopback_health",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
