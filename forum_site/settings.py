@@ -14,7 +14,55 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class StrictEnv(environ.Env):
+    """django-environ, refusing at start what it would read silently wrong.
+
+    systemd's EnvironmentFile keeps a trailing comment as part of the value
+    (`BEHIND_PROXY=True  # nginx` is not "True"), where a shell that sources
+    the same file drops it: the units and cron would then run with different
+    settings. So a value with a comment after it, a boolean that is not one of
+    true/false/yes/no/on/off/1/0, a number that is not one, a URL with spaces
+    or without a scheme, and a key or host list with spaces are refused with
+    ImproperlyConfigured naming the variable (never its value: it may be secret).
+    """
+
+    BOOLEAN_WORDS = frozenset(("true", "false", "yes", "no", "on", "off", "1", "0"))
+    # Free text (a name shown to people) may hold " #"; everything else may not.
+    FREE_TEXT = frozenset(("SITE_NAME", "OTP_TOTP_ISSUER"))
+    # One URL, or comma-separated URLs: scheme://something, no whitespace.
+    URLS = frozenset(("SITE_URL", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "ONION_URL", "MIRROR_URLS"))
+    # Keys, host names, origins: no whitespace at all.
+    NO_SPACES = frozenset(("SECRET_KEY", "EMAIL_DIGEST_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"))
+
+    @staticmethod
+    def refuse(name, why):
+        raise ImproperlyConfigured(f"{name} {why} (see .env.example).")
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        raw = self.ENVIRON.get(var)
+        if raw is not None and var not in self.FREE_TEXT:
+            if re.search(r"\s#", raw):
+                self.refuse(
+                    var,
+                    "has a comment after its value (systemd keeps it as part of the value): "
+                    "put comments on lines of their own",
+                )
+            if (var in self.NO_SPACES or var in self.URLS) and re.search(r"\s", raw.strip()):
+                self.refuse(var, "holds a space")
+            if var in self.URLS and raw.strip():
+                for url in raw.strip().split(","):
+                    if not re.fullmatch(r"[a-z][a-z0-9+.-]*://\S*", url):
+                        self.refuse(var, "is not a URL (scheme://…), or not a comma-separated list of them")
+            if cast is bool and raw.strip().lower() not in self.BOOLEAN_WORDS:
+                self.refuse(var, "is not a boolean: True or False")
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except ValueError:
+            self.refuse(var, f"is not a valid {getattr(cast, '__name__', 'value')}")
+
+
+env = StrictEnv()
 # A local `.env` (never committed) is read when present; the real environment wins.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -71,6 +119,8 @@ MIDDLEWARE = [
     "plumbing.middleware.security_headers",
     "plumbing.middleware.onion_location",
     "csp.middleware.CSPMiddleware",
+    # /healthz from this host (a monitor asking 127.0.0.1), before anything checks the host name.
+    "plumbing.health.loopback_health",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -145,3 +145,16 @@ def test_gunicorn_control_socket_where_it_is_asked_for(tmp_path):
         _wait_for(output, "control socket")  # the arbiter opens it once the workers run
         assert path.is_socket()
         assert oct(path.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_health_answers_on_loopback_without_the_public_host_name(tmp_path, request):
+    # As the unit runs it (ALLOWED_HOSTS is the public name), asked as a monitor on the host
+    # asks (curl http://127.0.0.1:8000/healthz). The 400 page links our stylesheet.
+    static_root = str(request.getfixturevalue("_collected_static"))
+    with _gunicorn(tmp_path, ALLOWED_HOSTS="forum.example.org", STATIC_ROOT=static_root) as (_process, port, output):
+        assert port, output()[1]
+        answer = _raw_get(port, "/healthz")
+        page = _raw_get(port, "/en/")
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    assert b'{"status": "ok"}' in answer
+    assert page.startswith(b"HTTP/1.1 400")

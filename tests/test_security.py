@@ -540,3 +540,18 @@ def test_a_nul_byte_in_a_posted_field_or_a_cookie_answers_400(client, world):
     client.raise_request_exception = False
     response = client.get(reverse("admin:index"), HTTP_COOKIE='sessionid="abcdefghijklmnop\\000"')
     assert response.status_code == 400
+
+
+def test_health_answers_a_monitor_on_this_host_whatever_host_name_it_asks_for(client):
+    # A monitor on the server, asking with a name that is not in ALLOWED_HOSTS.
+    response = client.get("/healthz", HTTP_HOST="monitor.internal", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    # From elsewhere, or relayed by nginx (which always says for whom), the host name is checked.
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5:8000", REMOTE_ADDR="203.0.113.5").status_code == 400
+    relayed = client.get("/healthz", HTTP_HOST="evil.example", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert relayed.status_code == 400
+    # Only /healthz.
+    assert client.get("/en/", HTTP_HOST="monitor.internal", REMOTE_ADDR="::1").status_code == 400

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,85 @@ def test_settings_refuse_a_plain_http_site_url_unless_https_is_turned_off_by_nam
     result = _settings_in_subprocess(env)
     assert (result.returncode != 0) == refused
     assert ("SITE_URL must start with https://" in result.stderr) == refused
+
+
+# Each variable with a value that parses, as an operator would write it.
+GOOD = {
+    "DEBUG": "False",
+    "BEHIND_PROXY": "True",
+    "SECURE_SSL_REDIRECT": "True",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+    "SECURE_HSTS_PRELOAD": "False",
+    "SECURE_COOKIES": "True",
+    "SECRET_KEY": "k7Qx9vT2mZ4rW8yB1nE6uP3sJ0aL5cH9fD2gK8pR4tV7wY1zX3bN6mQ0eS5uA2iO",
+    "EMAIL_DIGEST_KEY": "0123456789abcdef0123456789abcdef",
+    "SITE_URL": "https://forum.example.org",
+    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    "CACHE_URL": "locmemcache://",
+    "EMAIL_URL": "smtp+tls://u:p@smtp.example.org:587",
+    "ONION_URL": "http://" + "a" * 56 + ".onion",
+    "MIRROR_URLS": "https://mirror.example.net/m/,https://other.example.com/",
+    "ALLOWED_HOSTS": "forum.example.org",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "RATE_LIMIT_SUBMIT": "30/60,100/600",
+}
+
+
+def _import_settings(env):
+    """Loads the settings module alone (what gunicorn's worker does first)."""
+    clean = {k: v for k, v in os.environ.items() if k not in GOOD}
+    return subprocess.run(
+        [sys.executable, "-c", "import forum_site.settings"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_start_with_every_value_written_well():
+    result = _import_settings(GOOD)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(GOOD))
+def test_a_value_with_a_trailing_comment_is_refused_by_name(name):
+    # As the README's env block once had it: systemd's EnvironmentFile keeps the comment.
+    result = _import_settings({**GOOD, name: GOOD[name] + "        # what it is for"})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"django.core.exceptions.ImproperlyConfigured: {name} has a comment after its value")
+    # The value itself (perhaps a secret) is never printed.
+    assert GOOD[name] not in last
+    assert GOOD["SECRET_KEY"] not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("BEHIND_PROXY", "Ture", "is not a boolean"),
+        ("SECURE_SSL_REDIRECT", "", "is not a boolean"),
+        ("DEBUG", "maybe", "is not a boolean"),
+        ("SITE_URL", "forum.example.org", "is not a URL"),
+        ("MIRROR_URLS", "https://mirror.example.net/m/, https://other.example.com/", "holds a space"),
+        ("DATABASE_URL", "postgres://forum:x@127.0.0.1:5432/forum forum", "holds a space"),
+        ("SECRET_KEY", "two words", "holds a space"),
+        ("SECURE_HSTS_SECONDS", "one year", "is not a valid int"),
+    ],
+)
+def test_a_value_that_does_not_parse_is_refused_by_name(name, value, says):
+    result = _import_settings({**GOOD, name: value})
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} {says}" in result.stderr
+
+
+def test_the_documented_environments_keep_comments_on_their_own_lines():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```sh\n(DEBUG=False\n.*?)```", readme, flags=re.DOTALL)
+    assert blocks, "the README's production env block"
+    lines = [*blocks[0].splitlines(), *(ROOT / ".env.example").read_text().splitlines()]
+    assignments = [line for line in lines if re.match(r"[A-Z_]+=", line)]
+    assert len(assignments) > 40
+    for line in assignments:
+        assert not re.search(r"\s#", line), line

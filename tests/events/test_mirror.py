@@ -263,9 +263,9 @@ def test_mirrored_page_weighs_no_more_than_the_live_one(client, content, static_
 
 
 def test_sample_mirror_host_sends_the_live_sites_policies(settings):
-    """deploy/nginx-mirror.conf: the live Content-Security-Policy (no forms on a
+    """deploy/nginx-mirror-headers.conf: the live Content-Security-Policy (no forms on a
     mirror) and Permissions-Policy, word for word."""
-    conf = (Path(settings.BASE_DIR) / "deploy" / "nginx-mirror.conf").read_text()
+    conf = (Path(settings.BASE_DIR) / "deploy" / "nginx-mirror-headers.conf").read_text()
     csp = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', conf)[1]
     directives = {k: list(v) for k, v in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].items()}
     directives["form-action"] = ["'none'"]

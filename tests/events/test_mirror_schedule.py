@@ -127,3 +127,30 @@ def test_an_export_queued_under_the_old_path_still_runs(worker_backend):
     assert DBTaskResult.objects.get(pk=task.pk).status == "SUCCESSFUL"
     page = worker_backend / "en" / "events" / event.slug / "index.html"
     assert "Queued before the move" in page.read_text()
+
+
+def test_the_worker_exports_at_start_with_a_changed_onion_address_and_mirrors(worker_backend, settings):
+    """deploy/forum-site-mail.service runs `manage.py mirror_export_schedule` before the
+    worker: a restart after ONION_URL or MIRROR_URLS changed re-exports, though no
+    content changed."""
+    event = make_event()
+    _work()
+    page = worker_backend / "en" / "events" / event.slug / "index.html"
+    assert "mirror.example.net" not in page.read_text()
+    # The operator adds a mirror and an onion address, and restarts the units.
+    settings.ONION_URL = "http://" + "b" * 56 + ".onion"
+    settings.MIRROR_URLS = ["https://mirror.example.net/m/"]
+    MirrorExport.objects.update(started_at=timezone.now() - timedelta(seconds=61))  # a minute on
+    call_command("mirror_export_schedule", stdout=io.StringIO())
+    _work()
+    assert "https://mirror.example.net/m/" in page.read_text()
+    assert "b" * 56 + ".onion" in page.read_text()
+    assert _queued() == []
+
+
+def test_the_start_hook_does_nothing_without_a_mirror(settings):
+    settings.MIRROR_EXPORT_DIR = ""
+    out = io.StringIO()
+    call_command("mirror_export_schedule", stdout=out)
+    assert "no mirror" in out.getvalue()
+    assert _queued() == []
