@@ -1,9 +1,13 @@
 """The files in deploy/: what nginx sends on every https answer."""
 
+import collections
+import io
 import os
 import re
 import subprocess
 from pathlib import Path
+
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -119,3 +123,15 @@ def test_deploy_manage_runs_manage_py_with_the_environment_file(tmp_path):
     crontab = (DEPLOY / "crontab").read_text()
     assert crontab.count("/srv/forum-site/deploy/manage ") == 2
     assert 'MAILTO=""' in crontab
+
+
+def test_nginx_error_pages_name_each_languages_ways_in_once(tmp_path, settings):
+    """One page holds the three languages' sections, each with the footer's
+    "If this site is blocked": every id stays unique on the page."""
+    settings.ONION_URL = "http://" + "a" * 56 + ".onion"
+    call_command("nginx_error_pages", str(tmp_path), stdout=io.StringIO())
+    for name in ("404.html", "502.html"):
+        page = (tmp_path / name).read_text()
+        ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert [id_ for id_, count in ids.items() if count > 1] == []
+        assert {"ways-in-title-en", "ways-in-title-ru", "ways-in-title-be"} <= set(ids)

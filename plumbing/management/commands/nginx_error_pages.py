@@ -43,7 +43,13 @@ class Command(BaseCommand):
                 with translation.override(language):
                     titles.append(gettext(title))
                     site_names.append(site(None)["site_name"])
-                    context = {"language": language, "title": titles[-1], "text": gettext(text), **ways_in()}
+                    context = {
+                        "language": language,
+                        "title": titles[-1],
+                        "text": gettext(text),
+                        "ways_in_suffix": f"-{language}",  # one page, one id per language's section
+                        **ways_in(),
+                    }
                     sections.append(render_to_string("nginx/error_section.html", context))
             page = render_to_string(
                 "nginx/error.html",
