@@ -1,7 +1,6 @@
 """The audit log: staff read it, nobody edits it."""
 
 from django.contrib import admin
-
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
