@@ -71,7 +71,20 @@ class EventAdmin(TranslationAdmin):
     readonly_fields = ("uid", "sequence", "created_at", "updated_at")
     inlines = (EventOrganisationInline, SessionInline)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "tagline", "is_published", "is_cancelled", "contact_email")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "tagline",
+                    "is_published",
+                    "is_cancelled",
+                    "contact_email",
+                    "organisers_language",
+                )
+            },
+        ),
         (_("When"), {"fields": (("start", "end"), "timezone")}),
         (_("About the forum"), {"fields": ("description", "goals", "participants", "languages_note")}),
         (_("How to take part"), {"fields": ("stream_url", "facebook_url", "recording_url")}),

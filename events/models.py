@@ -137,6 +137,13 @@ class Event(ScheduledMixin):
         blank=True,
         help_text=_("Never shown on the site. Notes for the organisers (such as a place freed) are mailed here."),
     )
+    organisers_language = models.CharField(
+        _("organisers' language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the notes mailed to the contact address; the site's default language if empty."),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("keep personal data for (days)"),
         default=90,

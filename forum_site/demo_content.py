@@ -147,9 +147,9 @@ EVENT = {
         ),
     },
     "languages_note": {
-        "en": "Russian and English on Zoom (with interpretation); the original language on YouTube.",
-        "ru": "Русский и английский языки в Zoom (с переводом); на YouTube — язык оригинала.",
-        "be": "Руская і англійская мовы ў Zoom (з перакладам); на YouTube — мова арыгінала.",
+        "en": "Russian and English on Zoom (with interpretation); the original language live on the YouTube channel “Belarusians Abroad”.",
+        "ru": "Русский и английский языки в Zoom (с переводом); язык оригинала — в прямой трансляции на YouTube-канале «Belarusians Abroad».",
+        "be": "Руская і англійская мовы ў Zoom (з перакладам); мова арыгінала — у прамой трансляцыі на YouTube-канале «Belarusians Abroad».",
     },
     "start_local": "2021-06-24 16:00",
     "end_local": "2021-06-24 19:00",

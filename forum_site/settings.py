@@ -290,6 +290,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the site's translated 403 page (templates/403.html).
+CSRF_FAILURE_VIEW = "plumbing.views.csrf_failure"
 # The form pages' only cookie (csrftoken) and the language switcher's end with the
 # browser session, as the privacy notice and the footer say.
 CSRF_COOKIE_AGE = None

@@ -9,7 +9,7 @@ from events import urls as events_urls
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
 from plumbing.pagecache import public_page
-from plumbing.views import healthz
+from plumbing.views import favicon, healthz
 from registrations.sitemaps import DeclarationSitemap
 
 from . import pages
@@ -29,6 +29,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -13,7 +13,8 @@ What moves them:
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Max, Sum
+from django.utils import timezone
 
 from .models import Declaration, MediaAccreditation, MediaCounter, MediaRegistration, Signature, SignatureCounter
 
@@ -27,13 +28,14 @@ def _add(model, key, *, delta):
         return
     shard = model.random_shard()
     rows = model.objects.filter(**key, shard=shard)
-    if rows.update(value=F("value") + delta):
+    now = timezone.now()
+    if rows.update(value=F("value") + delta, changed_at=now):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**key, shard=shard, value=delta)
+            model.objects.create(**key, shard=shard, value=delta, changed_at=now)
     except IntegrityError:  # another transaction made the row first
-        rows.update(value=F("value") + delta)
+        rows.update(value=F("value") + delta, changed_at=now)
 
 
 # --- Reads --------------------------------------------------------------------
@@ -50,6 +52,14 @@ def declaration_counts(declaration_ids):
         .values_list("declaration", "total")
     )
     return {pk: found.get(pk, 0) for pk in ids}
+
+
+def declaration_counted_at(declaration):
+    """When the Declaration's stored count last changed (its creation if it
+    never did): what the count is true as of, read from the rows, so the
+    same state always gives the same instant."""
+    changed = SignatureCounter.objects.filter(declaration=declaration).aggregate(at=Max("changed_at"))["at"]
+    return changed or declaration.created_at
 
 
 def media_status_counts(event_ids):
@@ -89,7 +99,7 @@ def person_count_move(person, *, before, after):
 def _collapse(model, key, value):
     """Replace a key's shards by one row holding `value`."""
     model.objects.filter(**key).delete()
-    model.objects.create(**key, shard=0, value=value)
+    model.objects.create(**key, shard=0, value=value, changed_at=timezone.now())
 
 
 @transaction.atomic

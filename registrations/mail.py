@@ -3,6 +3,10 @@ language, as plain text and HTML, when it is sent (so erased data is never
 sent and nothing personal waits in a queue as text). Each feature has its
 own mail base (`registrations/<feature>/mail/base.*`) over one shared base."""
 
+import hashlib
+from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -35,32 +39,63 @@ def _on_onion(url):
 INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, OutgoingMail.Kind.CANCEL)
 
 
+def site_name():
+    """The site's name, in the active language: the sender's name on every mail."""
+    return settings.SITE_NAME or translation.gettext("Forums against torture")
+
+
+def sender():
+    """From: the site's name with the configured address (DEFAULT_FROM_EMAIL;
+    a name written there is replaced by the site's)."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((site_name(), address or settings.DEFAULT_FROM_EMAIL))
+
+
+def message_id(mail):
+    """A Message-ID on the site's domain that stays the same for one outbox
+    row (a resend is the same mail to a mail client), and says nothing about
+    how many mails the site sent."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    digest = hashlib.sha256(f"{mail.pk}:{mail.created_at.isoformat()}".encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def _message(mail, *, subject, text, html, to):
+    message = EmailMultiAlternatives(
+        subject, text, from_email=sender(), to=to, headers={"Message-ID": message_id(mail)}
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 class NoRecipient(Exception):
     """Nobody may receive this mail any more: the forum's contact address was
     removed, or the journalist an invitation was for is no longer approved."""
 
 
 def build_organisers_message(mail):
-    """Mail to a forum's contact address (no person's record): in the site's
-    default language, naming no person, sent to the address as it is now."""
+    """Mail to a forum's contact address (no person's record): in the
+    organisers' language (the site's default where none is set), naming no
+    person, sent to the address as it is now."""
     event = mail.event
     if not event.contact_email:
         raise NoRecipient
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(event.organisers_language or settings.LANGUAGE_CODE):
         context = {
             "event": event,
             "when": describe_range(event.start, event.end, event.zone),
             "page_url": f"{settings.SITE_URL}{event.get_absolute_url()}",
             "admin_url": f"{settings.SITE_URL}{reverse('admin:index')}",
-            "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
+            "site_name": site_name(),
         }
         template = f"registrations/media/mail/{mail.kind}"
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject, render_to_string(f"{template}.txt", context), to=[event.contact_email]
+        return _message(
+            mail,
+            subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
+            text=render_to_string(f"{template}.txt", context),
+            html=render_to_string(f"{template}.html", context),
+            to=[event.contact_email],
         )
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    return message
 
 
 def build_message(mail):
@@ -82,7 +117,7 @@ def build_message(mail):
             "when": describe_range(event.start, event.end, event.zone),
             "page_url": f"{settings.SITE_URL}{person.parent.get_absolute_url()}",
             "accreditation": accreditation,
-            "site_name": settings.SITE_NAME or translation.gettext("Forums against torture"),
+            "site_name": site_name(),
             "confirm_url": links.absolute_link(person, links.CONFIRM, language=language),
             "status_url": links.absolute_link(person, links.STATUS, language=language),
             **ways_in(),
@@ -91,9 +126,13 @@ def build_message(mail):
         context["onion_confirm_url"] = _on_onion(context["confirm_url"])
         context["onion_status_url"] = _on_onion(context["status_url"])
         template = person.template(f"mail/{mail.kind}")
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        message = EmailMultiAlternatives(subject, render_to_string(f"{template}.txt", context), to=[person.email])
-        message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+        message = _message(
+            mail,
+            subject=" ".join(render_to_string(f"{template}_subject.txt", context).split()),
+            text=render_to_string(f"{template}.txt", context),
+            html=render_to_string(f"{template}.html", context),
+            to=[person.email],
+        )
         if approved:
             # An iTIP request (or cancellation) that calendars keep and update.
             invitation = ical.event_invitation(

@@ -12,7 +12,7 @@ from plumbing.mirror import is_mirror_request
 from plumbing.pagecache import public_page, shows_count
 from plumbing.ratelimit import limit_posts
 
-from . import links, services
+from . import counts, links, services
 from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
 from .models import Declaration, MediaRegistration, Signature, accreditation_of
 
@@ -43,7 +43,7 @@ def _submit(request, *, model, form_class, submit, context):
     return render(request, model.template("form.html"), {**context, "form": form})
 
 
-def _confirm(request, *, model, correction_form, status):
+def _confirm(request, *, model, correction_form, status, done=None):
     """The link from the mail. To a person who has not confirmed it shows
     exactly what will be confirmed, with a form to correct it; only the POST
     that form sends confirms, so a mail scanner that opens the link confirms
@@ -60,7 +60,8 @@ def _confirm(request, *, model, correction_form, status):
         person = services.person_confirm(person=person, data=form.cleaned_data if corrected else None)
         if person is None:  # a newer submission replaced the data this link showed
             return _invalid_link(request)
-        return render(request, model.template("confirm_done.html"), {"person": person, "event": person.event})
+        context = {"person": person, "event": person.event, **(done(person) if done else {})}
+        return render(request, model.template("confirm_done.html"), context)
     context = {"person": person, "event": person.event, "token": token, "form": form}
     return render(request, model.template("confirm.html"), context)
 
@@ -273,7 +274,15 @@ def declaration_confirm(request):
         model=Signature,
         correction_form=SignatureCorrectionForm,
         status=_declaration_status,
+        done=_signature_counted,
     )
+
+
+def _signature_counted(person):
+    """The stored count, read after the confirmation's commit: the signatory
+    sees their own signature counted (the Declaration's page may be a few
+    seconds old)."""
+    return {"signature_count": counts.declaration_counts([person.declaration_id])[person.declaration_id]}
 
 
 def _declaration_status(request, person=None):

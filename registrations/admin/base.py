@@ -39,6 +39,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
             return flatten_fieldsets(self.fieldsets)
         return [field.name for field in self.model._meta.fields if not field.primary_key]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Nothing on the page can be saved: no Save buttons (a superuser's
+        Delete, and the way back to the list, stay)."""
+        context.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
 
 class PersonalDataAdmin(ReadOnlyAdmin):
     """Rows about people who opted in. Staff see only those who confirmed;

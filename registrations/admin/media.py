@@ -130,6 +130,9 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 "decision_form": DecisionForm(),
                 "note_form": NoteForm(),
                 "can_decide": self.has_change_permission(request, registration),
+                # The page is led by the person, not by the row's number.
+                "title": registration.name,
+                "subtitle": f"{registration.outlet} · {registration.event}",
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

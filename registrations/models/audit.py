@@ -1,5 +1,6 @@
 """The audit log of what staff saw and did with people's data."""
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,4 +40,18 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.model}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.model_name}"
+
+    @staticmethod
+    def name_of(label):
+        """A model's name in the reader's language ("media registration"),
+        from its stored label ("registrations.MediaRegistration"); the label
+        itself for a model that is gone."""
+        try:
+            return str(apps.get_model(label)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return label
+
+    @property
+    def model_name(self):
+        return self.name_of(self.model)

@@ -19,6 +19,9 @@ class ShardedCounter(models.Model):
 
     shard = models.PositiveSmallIntegerField(_("shard"))
     value = models.BigIntegerField(_("value"), default=0)
+    # When this shard last moved: the newest of a key's shards says when its
+    # count was last true to the minute (the static mirror prints it).
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
 
     class Meta:
         abstract = True

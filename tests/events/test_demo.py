@@ -163,3 +163,19 @@ def test_load_demo_today_without_upcoming_is_refused(demo_event):
 
     with pytest.raises(CommandError, match="--today goes with --upcoming"):
         _load("--today", "2026-11-26")
+
+
+@pytest.mark.parametrize(
+    ("lang", "channel"),
+    [
+        ("en", "the YouTube channel “Belarusians Abroad”"),
+        ("ru", "на YouTube-канале «Belarusians Abroad»"),
+        ("be", "на YouTube-канале «Belarusians Abroad»"),
+    ],
+)
+def test_demo_forum_names_its_channel_and_says_when_the_link_comes(client, demo_event, lang, channel):
+    """As the announcement does: the channel by name, its address not yet known."""
+    page = soup(client.get(f"/{lang}/events/new-belarus-against-torture/"))
+    take_part = text(page.select_one("section[aria-labelledby=take-part-title]"))
+    assert channel in take_part
+    assert demo_event.stream_url == ""
