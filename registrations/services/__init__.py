@@ -17,7 +17,7 @@ from .declaration import (
     signature_unhide,
 )
 from .forums import event_copy
-from .invitations import invitation_holders_behind, invitation_update_send, session_change_send
+from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
     PlacesFull,
@@ -66,7 +66,6 @@ __all__ = [
     "registration_submit",
     "registration_waitlist",
     "registration_withdraw",
-    "session_change_send",
     "signature_correct",
     "signature_hide",
     "signature_names_accept",
