@@ -96,10 +96,15 @@ class EventAdmin(programme.EventAdmin):
             self.message_user(request, _("Select one forum to copy."), messages.WARNING)
             return None
         event = queryset.get()
-        form = CopyForm(request.POST if "apply" in request.POST else None, initial={"slug": f"{event.slug}-copy"})
+        form = CopyForm(
+            request.POST if "apply" in request.POST else None, event=event, initial={"slug": f"{event.slug}-copy"}
+        )
         if form.is_valid():
             copy = services.event_copy(
-                event=event, start_date=form.cleaned_data["start_date"], slug=form.cleaned_data["slug"]
+                event=event,
+                start_date=form.cleaned_data["start_date"],
+                slug=form.cleaned_data["slug"],
+                titles=form.titles(),
             )
             self.message_user(
                 request,
