@@ -37,7 +37,7 @@ class MediaAccreditationAdmin(TranslationAdmin):
 
 def places_text(full):
     """How many places are left at a forum, as a refused approval tells it."""
-    return _("Places left at “%(event)s”: %(left)d of %(capacity)d.") % {
+    return _("Places left at “%(event)s”: %(left)s of %(capacity)s.") % {
         "event": full.event,
         "left": full.left,
         "capacity": full.capacity,
