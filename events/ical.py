@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone, vCalAddress, vText
 from icalendar import Event as VEvent
 
-from .localtime import as_zone, describe_range
+from .localtime import (
+    as_zone,
+    describe_range,
+    describe_times,
+    format_date,
+    group_by_day,
+    utc_offset,
+    zone_name,
+)
 
 PRODID = "-//forum-site//Forum calendar//EN"
 # How often subscribed clients should fetch the feed again.
@@ -171,17 +179,40 @@ def outlook_calendar_url(*, title, start, end, details):
     return f"https://outlook.live.com/calendar/0/action/compose?{query}"
 
 
-def event_invitation(event, *, page_url, private_text="", location="", organizer="", attendee=None, revision=0):
+def programme_text(event, sessions):
+    """The programme as plain text, in the active language: per day, each
+    session's hours in the forum's zone and its title, cancelled ones marked.
+    Empty without sessions."""
+    sessions = list(sessions)
+    if not sessions:
+        return ""
+    zone = event.zone
+    heading = _("Programme, %(zone)s (%(offset)s):")
+    lines = [heading % {"zone": zone_name(zone), "offset": utc_offset(event.start, zone)}]
+    for _day, items in group_by_day(sessions, zone):
+        lines.append("")
+        lines.append(format_date(items[0].start, zone))
+        for session in items:
+            title = _summary(session.title, cancelled=session.is_cancelled)
+            lines.append(f"{describe_times(session.start, session.end, zone)} {title}")
+    return "\n".join(lines)
+
+
+def event_invitation(
+    event, *, page_url, private_text="", location="", organizer="", attendee=None, revision=0, sessions=()
+):
     """One entry for the whole event, for one person, as an iTIP message
     (RFC 5546): `location` is where they join (their meeting link, say; the
-    public stream when empty), and `private_text` (the access note) opens the
-    description. With `organizer` (the forum's contact address) and
-    `attendee` ((name, address)) it is a REQUEST, which calendars keep and
-    update: the same UID, a SEQUENCE that grows with the event's and with
-    `revision` (the access's own changes). A cancelled event gives a CANCEL."""
+    public stream when empty), `private_text` (the access note) opens the
+    description, and the programme (`sessions`) follows it. With `organizer`
+    (the forum's contact address) and `attendee` ((name, address)) it is a
+    REQUEST, which calendars keep and update: the same UID, a SEQUENCE that
+    grows with the event's (a changed programme is a change of the event) and
+    with `revision` (the access's own changes). A cancelled event gives a CANCEL."""
     method = "CANCEL" if event.is_cancelled else "REQUEST"
     cal = _calendar(event.title, event.timezone, method=method)
-    vevent = event_vevent(event, page_url=page_url, extra_description=private_text, location=location)
+    opening = "\n\n".join(part for part in (private_text, programme_text(event, sessions)) if part)
+    vevent = event_vevent(event, page_url=page_url, extra_description=opening, location=location)
     vevent.pop("sequence")
     vevent.add("sequence", event.sequence + revision)
     if organizer:

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,12 +59,13 @@ class ScheduledMixin(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             old = type(self).objects.filter(pk=self.pk).first()
-            if old is not None and _scheduling_values(old, self.SCHEDULING_FIELDS) != _scheduling_values(
-                self, self.SCHEDULING_FIELDS
-            ):
-                self.sequence = old.sequence + 1
-                if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+            if old is not None:
+                # The stored revision, never an older one this instance was read with.
+                self.sequence = old.sequence
+                if _scheduling_values(old, self.SCHEDULING_FIELDS) != _scheduling_values(self, self.SCHEDULING_FIELDS):
+                    self.sequence = old.sequence + 1
+                    if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -188,6 +191,16 @@ class Event(ScheduledMixin):
     def stream_embed_url(self):
         return youtube_embed_url(self.stream_url)
 
+    def programme_changed(self):
+        """A session was added, moved, renamed, cancelled or deleted: the
+        forum's own calendar entry (which carries the programme in the
+        invitations sent to journalists) is a new revision."""
+        row = type(self).objects.filter(pk=self.pk)
+        row.update(sequence=models.F("sequence") + 1, updated_at=timezone.now())
+        values = row.values_list("sequence", "updated_at").first()
+        if values is not None:
+            self.sequence, self.updated_at = values
+
 
 class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -232,11 +245,27 @@ class Session(ScheduledMixin):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """A session added, moved, renamed or cancelled changes its forum's
+        programme, which approved journalists' invitation to the forum
+        carries: the forum's SEQUENCE grows with it."""
+        adding = self._state.adding
+        sequence = None if adding else type(self).objects.filter(pk=self.pk).values_list("sequence", flat=True).first()
+        super().save(*args, **kwargs)
+        if adding or sequence is None or self.sequence != sequence:
+            self.event.programme_changed()
+
     def get_absolute_url(self):
         return f"{self.event.get_absolute_url()}#session-{self.pk}"
 
     def get_calendar_url(self):
         return reverse("events:session_calendar", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+
+@receiver(post_delete, sender=Session)
+def _session_deleted(sender, instance, **kwargs):
+    """A deleted session (alone, or in a list's bulk delete) changes the programme too."""
+    Event(pk=instance.event_id).programme_changed()
 
 
 class Organisation(models.Model):

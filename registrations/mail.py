@@ -110,6 +110,8 @@ def build_message(mail):
     with translation.override(language):
         approved = mail.kind in INVITATION_KINDS
         accreditation = accreditation_of(event) if approved else None
+        # The programme goes with the invitation: in its text and its calendar entry.
+        sessions = list(event.sessions.all()) if approved else []
         context = {
             "message": mail.message,
             "person": person,
@@ -117,6 +119,7 @@ def build_message(mail):
             "when": describe_range(event.start, event.end, event.zone),
             "page_url": f"{settings.SITE_URL}{person.parent.get_absolute_url()}",
             "accreditation": accreditation,
+            "programme": ical.programme_text(event, sessions),
             "site_name": site_name(),
             "confirm_url": links.absolute_link(person, links.CONFIRM, language=language),
             "status_url": links.absolute_link(person, links.STATUS, language=language),
@@ -143,12 +146,8 @@ def build_message(mail):
                 organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
                 attendee=(person.name, person.email),
                 revision=accreditation.access_revision if accreditation else 0,
+                sessions=sessions,
             )
             method = "CANCEL" if event.is_cancelled else "REQUEST"
             message.attach(f"{event.slug}.ics", invitation, f"text/calendar; charset=utf-8; method={method}")
-        session = mail.message.session if mail.message else None
-        if session is not None:
-            # A changed session: its own calendar entry, with the new time.
-            entry = ical.session_calendar(session, event=event, page_url=context["page_url"])
-            message.attach(f"{event.slug}-{session.pk}.ics", entry, "text/calendar; charset=utf-8")
     return message

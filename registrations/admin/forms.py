@@ -69,12 +69,49 @@ class NoteForm(forms.Form):
 
 
 class CopyForm(forms.Form):
+    """The new forum's date, address and title in every language: a copy
+    never keeps the title of the forum it was made from."""
+
     start_date = forms.DateField(
         label=_("Date of the new forum"),
         help_text=_("Its sessions move by as many days; times of day stay."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     slug = forms.SlugField(label=_("Address of the new forum's page"), max_length=100)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        for code, name in settings.LANGUAGES:
+            old = getattr(event, f"title_{code}", "") or ""
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title of the new forum (%(language)s)") % {"language": name},
+                max_length=Event._meta.get_field("title").max_length,
+                help_text=_("The copied forum's: “%(title)s”.") % {"title": old} if old else "",
+            )
+
+    def _old_titles(self):
+        return {
+            " ".join(title.split()).casefold()
+            for code, _name in settings.LANGUAGES
+            if (title := getattr(self.event, f"title_{code}", "") or "")
+        }
+
+    def clean(self):
+        data = super().clean()
+        old = self._old_titles()
+        for code, _name in settings.LANGUAGES:
+            name = f"title_{code}"
+            title = " ".join(data.get(name, "").split())
+            if title.casefold() in old:
+                self.add_error(name, _("This is the copied forum's title: give the new forum its own."))
+            elif title:
+                data[name] = title
+        return data
+
+    def titles(self):
+        """{language code: title} of the new forum."""
+        return {code: self.cleaned_data[f"title_{code}"] for code, _name in settings.LANGUAGES}
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

@@ -1,6 +1,7 @@
 """A forum and its sessions, composed: the programme's own admins (events)
 with what people's features add to them (the accreditation and the
-Declaration inline, telling approved journalists, a copy for the next forum).
+Declaration inline, sending approved journalists their updated invitation
+after a change of the forum or its programme, a copy for the next forum).
 Registered here, once."""
 
 from django.contrib import admin, messages
@@ -95,10 +96,15 @@ class EventAdmin(programme.EventAdmin):
             self.message_user(request, _("Select one forum to copy."), messages.WARNING)
             return None
         event = queryset.get()
-        form = CopyForm(request.POST if "apply" in request.POST else None, initial={"slug": f"{event.slug}-copy"})
+        form = CopyForm(
+            request.POST if "apply" in request.POST else None, event=event, initial={"slug": f"{event.slug}-copy"}
+        )
         if form.is_valid():
             copy = services.event_copy(
-                event=event, start_date=form.cleaned_data["start_date"], slug=form.cleaned_data["slug"]
+                event=event,
+                start_date=form.cleaned_data["start_date"],
+                slug=form.cleaned_data["slug"],
+                titles=form.titles(),
             )
             self.message_user(
                 request,
@@ -119,26 +125,12 @@ class EventAdmin(programme.EventAdmin):
 
 @admin.register(Session)
 class SessionAdmin(programme.SessionAdmin):
-    """Sessions, and telling approved journalists when one changes: a message
-    with the new programme and the session's calendar entry."""
+    """Sessions: a change of one that approved journalists' invitation
+    carries (its time, title, cancellation) asks, as the forum's own form
+    does, whether to send them the updated invitation."""
 
-    actions = ("tell_journalists",)
-
-    @admin.action(
-        description=_("Tell approved journalists about the selected sessions' change"), permissions=["change"]
-    )
-    def tell_journalists(self, request, queryset):
-        sent = 0
-        for session in queryset.select_related("event"):
-            message = services.session_change_send(session=session, by=request.user)
-            sent += message.recipients if message else 0
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d message queued to approved journalists.",
-                "%(count)d messages queued to approved journalists.",
-                sent,
-            )
-            % {"count": sent},
-            messages.SUCCESS,
-        )
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" not in request.POST and services.invitation_holders_behind(event=obj.event).exists():
+            return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.event_id]))
+        return response

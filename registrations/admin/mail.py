@@ -107,7 +107,7 @@ class MessageAdmin(ReadOnlyAdmin):
     list_filter = ("event", "created_at")
     list_select_related = ("event",)
     fieldsets = (
-        (None, {"fields": ("event", "session", "username", "created_at", "recipients")}),
+        (None, {"fields": ("event", "username", "created_at", "recipients")}),
         (_("Text"), {"fields": translated_fields("subject", "body")}),
     )
 

@@ -35,6 +35,33 @@ class MediaAccreditationAdmin(TranslationAdmin):
         return response
 
 
+def places_text(full):
+    """How many places are left at a forum, as a refused approval tells it."""
+    return _("Places left at “%(event)s”: %(left)s of %(capacity)s.") % {
+        "event": full.event,
+        "left": full.left,
+        "capacity": full.capacity,
+    }
+
+
+def _places(registrations, *, approving):
+    """Per forum of `registrations` with a number of places: the forum, its
+    places, how many are left and (when approving) how many the selection needs."""
+    forums = {}
+    for registration in registrations:
+        event = registration.event
+        if event.pk not in forums:
+            forums[event.pk] = {"event": event, "needed": 0}
+        if approving and registration.status != MediaRegistration.Status.APPROVED:
+            forums[event.pk]["needed"] += 1
+    rows = []
+    for row in forums.values():
+        left = services.places_left(event=row["event"])
+        if left is not None:
+            rows.append({**row, "left": left, "capacity": row["event"].media_accreditation.capacity})
+    return rows
+
+
 # The decision buttons: (status, service), in the order shown.
 DECISIONS = (
     (MediaRegistration.Status.APPROVED, services.registration_approve),
@@ -133,6 +160,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 # The page is led by the person, not by the row's number.
                 "title": registration.name,
                 "subtitle": f"{registration.outlet} · {registration.event}",
+                "places": _places([registration], approving=True),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -153,8 +181,17 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             self.message_user(
                 request, _("Choose a decision; the reason may be at most 1000 characters."), messages.ERROR
             )
-        else:
+            return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
+        try:
             registration = service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
+        except services.PlacesFull as full:
+            self.message_user(
+                request,
+                f"{places_text(full)} "
+                + _("The registration was not approved: put it on the waiting list instead, or free a place first."),
+                messages.ERROR,
+            )
+        else:
             self.message_user(
                 request,
                 _("%(registration)s: %(status)s. The registrant is told by e-mail.")
@@ -198,13 +235,26 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             self.message_user(request, _("A note needs some text (at most 2000 characters)."), messages.ERROR)
         return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
 
-    def _decide(self, request, queryset, service, verb):
-        if "apply" in request.POST:
-            form = DecisionForm(request.POST)
-            if form.is_valid():
-                for registration in queryset:
-                    service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
-                count = len(queryset)
+    def _decide(self, request, queryset, status, verb):
+        """The confirmation of a decision on the selection (with the places
+        left at each forum concerned), then the decision on all of them, or
+        on none when approving them would pass a forum's places."""
+        registrations = list(queryset.select_related("event__media_accreditation"))
+        refused = None
+        form = DecisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                services.registration_decide_all(
+                    registrations=registrations, status=status, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except services.PlacesFull as full:
+                refused = f"{places_text(full)} " + _(
+                    "Places the selection needs: %(wanted)d. Nobody was approved: select fewer, "
+                    "or put them on the waiting list instead."
+                ) % {"wanted": full.wanted}
+                self.message_user(request, refused, messages.ERROR)
+            else:
+                count = len(registrations)
                 self.message_user(
                     request,
                     ngettext("%(count)d registration: %(verb)s.", "%(count)d registrations: %(verb)s.", count)
@@ -212,8 +262,6 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                     messages.SUCCESS,
                 )
                 return None
-        else:
-            form = DecisionForm()
         return action_page(
             self,
             request,
@@ -221,21 +269,23 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             title=_("Decide on media registrations"),
             verb=verb,
             action=request.POST.get("action"),
-            registrations=queryset,
+            registrations=registrations,
+            places=_places(registrations, approving=status == MediaRegistration.Status.APPROVED),
+            refused=refused,
             form=form,
         )
 
     @admin.action(description=_("Approve selected registrations"), permissions=["change"])
     def approve(self, request, queryset):
-        return self._decide(request, queryset, services.registration_approve, _("approved"))
+        return self._decide(request, queryset, MediaRegistration.Status.APPROVED, _("approved"))
 
     @admin.action(description=_("Reject selected registrations"), permissions=["change"])
     def reject(self, request, queryset):
-        return self._decide(request, queryset, services.registration_reject, _("not approved"))
+        return self._decide(request, queryset, MediaRegistration.Status.REJECTED, _("not approved"))
 
     @admin.action(description=_("Put selected registrations on the waiting list"), permissions=["change"])
     def waitlist(self, request, queryset):
-        return self._decide(request, queryset, services.registration_waitlist, _("on the waiting list"))
+        return self._decide(request, queryset, MediaRegistration.Status.WAITLISTED, _("on the waiting list"))
 
     @admin.action(description=_("Write a message to the selected registrants"), permissions=["change"])
     def write_message(self, request, queryset):

@@ -20,10 +20,6 @@ class Message(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"), max_length=10000)
-    # A session whose change the message announces: its calendar entry goes with it.
-    session = models.ForeignKey(
-        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("session")
-    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")

@@ -17,12 +17,15 @@ from .declaration import (
     signature_unhide,
 )
 from .forums import event_copy
-from .invitations import invitation_holders_behind, invitation_update_send, session_change_send
+from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
+    PlacesFull,
+    places_left,
     registration_approve,
     registration_correct,
     registration_decide,
+    registration_decide_all,
     registration_note_add,
     registration_promote,
     registration_reject,
@@ -38,6 +41,7 @@ from .retention import event_personal_data_purge, personal_data_purge, unconfirm
 __all__ = [
     "DecisionError",
     "MessageError",
+    "PlacesFull",
     "audit_record",
     "event_copy",
     "event_personal_data_purge",
@@ -51,16 +55,17 @@ __all__ = [
     "person_confirm",
     "person_withdraw",
     "personal_data_purge",
+    "places_left",
     "registration_approve",
     "registration_correct",
     "registration_decide",
+    "registration_decide_all",
     "registration_note_add",
     "registration_promote",
     "registration_reject",
     "registration_submit",
     "registration_waitlist",
     "registration_withdraw",
-    "session_change_send",
     "signature_correct",
     "signature_hide",
     "signature_names_accept",

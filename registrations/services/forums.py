@@ -46,18 +46,21 @@ def _is_translated(obj):
 
 
 @transaction.atomic
-def event_copy(*, event, start_date, slug):
-    """A new, unpublished forum with `event`'s texts in every language, the
-    same organisations and speakers (linked, not duplicated), its sessions
-    moved by as many days as the forum, its Declaration's text and its
-    accreditation settings, but no Zoom link or access note, no
-    registrations, no signatures. Returns the new forum."""
+def event_copy(*, event, start_date, slug, titles):
+    """A new, unpublished forum titled `titles` ({language code: title})
+    with `event`'s other texts in every language, the same organisations and
+    speakers (linked, not duplicated), its sessions moved by as many days as
+    the forum, its Declaration's text and its accreditation settings (places;
+    opening and closing moved with the forum), but no Zoom link or access
+    note, no registrations, no signatures. Returns the new forum."""
     zone = event.zone
     local_start = event.start.astimezone(zone)
     new_start = datetime.combine(start_date, local_start.timetz()).replace(tzinfo=zone)
     shift = new_start - event.start
+    titles = {f"title_{code}": title for code, title in titles.items()}
     copy = Event.objects.create(
-        **_values(event, _EVENT_SKIP | set(_EVENT_CLEAR)),
+        **_values(event, _EVENT_SKIP | set(_EVENT_CLEAR) | set(titles)),
+        **titles,
         **_EVENT_CLEAR,
         slug=slug,
         start=event.start + shift,
@@ -81,7 +84,13 @@ def event_copy(*, event, start_date, slug):
         new.speakers.set(session.speakers.all())
     accreditation = accreditation_of(event)
     if accreditation is not None:
-        MediaAccreditation.objects.create(event=copy, is_open=accreditation.is_open)
+        MediaAccreditation.objects.create(
+            event=copy,
+            is_open=accreditation.is_open,
+            capacity=accreditation.capacity,
+            opens_at=accreditation.opens_at and accreditation.opens_at + shift,
+            closes_at=accreditation.closes_at and accreditation.closes_at + shift,
+        )
     declaration = Declaration.objects.filter(event=event).first()
     if declaration is not None:
         Declaration.objects.create(

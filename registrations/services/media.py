@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import counts
-from ..models import MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
+from ..models import MediaAccreditation, MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
 from .outbox import mail_enqueue
 from .people import person_correct, person_submit, person_withdraw
 
@@ -22,6 +22,46 @@ _DECISION_MAIL = {
 
 class DecisionError(Exception):
     pass
+
+
+class PlacesFull(DecisionError):
+    """Approving would take more of a forum's places than are left: nobody
+    was approved. `left` places remain of `capacity`; `wanted` were asked for."""
+
+    def __init__(self, *, event, capacity, left, wanted):
+        super().__init__(f"event {event.pk}: {wanted} places wanted, {left} of {capacity} left")
+        self.event, self.capacity, self.left, self.wanted = event, capacity, left, wanted
+
+
+def places_left(*, event):
+    """How many journalists can still be approved at `event`: None without a
+    limit (or an accreditation). Read inside a transaction after
+    `_places_lock`, it is the number no other reviewer can change meanwhile."""
+    accreditation = accreditation_of(event)
+    if accreditation is None or accreditation.capacity is None:
+        return None
+    approved = MediaRegistration.objects.filter(event=event, status=Status.APPROVED).count()
+    return max(accreditation.capacity - approved, 0)
+
+
+def _places_lock(event):
+    """Lock the forum's accreditation row until the transaction ends: approvals
+    of one forum take turns, so two reviewers never both take its last place
+    (on SQLite every writing transaction takes turns already). Returns the
+    locked row, or None. Lock it before any registration row, always in this order."""
+    accreditation = accreditation_of(event)
+    if accreditation is None:
+        return None
+    accreditation = MediaAccreditation.objects.select_for_update().get(pk=accreditation.pk)
+    event.media_accreditation = accreditation  # what the checks below read is the locked row
+    return accreditation
+
+
+def _places_check(*, event, wanted):
+    """Refuse (PlacesFull) when `wanted` approvals would pass the forum's places."""
+    left = places_left(event=event)
+    if wanted and left is not None and wanted > left:
+        raise PlacesFull(event=event, capacity=event.media_accreditation.capacity, left=left, wanted=wanted)
 
 
 def registration_submit(*, event, data, language):
@@ -61,14 +101,9 @@ def registration_waitlist_next(*, event):
 def registration_promote(*, event, by):
     """Approve the oldest waitlisted journalist, if a place is free; they are
     mailed the approval with their access. Returns the registration, or None."""
-    accreditation = accreditation_of(event)
-    if accreditation is None:
+    if _places_lock(event) is None:
         raise DecisionError("this forum has no media accreditation")
-    # One promotion at a time per forum: the accreditation row is the lock.
-    accreditation = type(accreditation).objects.select_for_update().get(pk=accreditation.pk)
-    approved = MediaRegistration.objects.filter(event=event, status=Status.APPROVED).count()
-    if accreditation.capacity is not None and approved >= accreditation.capacity:
-        raise DecisionError("no place is free")
+    _places_check(event=event, wanted=1)
     registration = registration_waitlist_next(event=event)
     if registration is None:
         return None
@@ -78,12 +113,17 @@ def registration_promote(*, event, by):
 @transaction.atomic
 def registration_decide(*, registration, status, by, reason=""):
     """Approve, reject or waitlist a confirmed registration, recording who
-    and when, and mail the registrant (with the reason, if any)."""
+    and when, and mail the registrant (with the reason, if any). An approval
+    past the forum's places is refused (PlacesFull)."""
     if status not in _DECISION_MAIL:
         raise DecisionError(f"not a decision: {status}")
+    if status == Status.APPROVED:
+        _places_lock(registration.event)
     registration = MediaRegistration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_confirmed:
         raise DecisionError("an unconfirmed registration cannot be reviewed")
+    if status == Status.APPROVED and registration.status != Status.APPROVED:
+        _places_check(event=registration.event, wanted=1)
     before = registration.counted_as
     registration.status = status
     registration.decided_at = timezone.now()
@@ -106,6 +146,24 @@ def registration_decide(*, registration, status, by, reason=""):
     mail_enqueue(recipient=registration, kind=_DECISION_MAIL[status])
     logger.info("media registration %s %s by user %s", registration.pk, status, by.pk)
     return registration
+
+
+@transaction.atomic
+def registration_decide_all(*, registrations, status, by, reason=""):
+    """The same decision on several registrations, all or none: approvals
+    that would pass a forum's places refuse the whole selection (PlacesFull),
+    checked with every concerned forum locked. Returns the registrations."""
+    registrations = list(registrations)
+    if status == Status.APPROVED:
+        wanted = {}
+        for registration in registrations:
+            if registration.status != Status.APPROVED:
+                wanted.setdefault(registration.event_id, [registration.event, 0])[1] += 1
+        for event_id in sorted(wanted):  # one order of locks for every reviewer
+            event, count = wanted[event_id]
+            _places_lock(event)
+            _places_check(event=event, wanted=count)
+    return [registration_decide(registration=r, status=status, by=by, reason=reason) for r in registrations]
 
 
 def registration_approve(*, registration, by, reason=""):

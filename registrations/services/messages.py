@@ -18,7 +18,7 @@ class MessageError(Exception):
 
 
 @transaction.atomic
-def message_send(*, registrations, texts, by, session=None):
+def message_send(*, registrations, texts, by):
     """Write `texts` ({"subject_en": …, "body_en": …, "subject_ru": …}) to
     the confirmed media registrations given, all of one forum; each receives
     it in their mail language (English where that language's text is empty).
@@ -32,7 +32,6 @@ def message_send(*, registrations, texts, by, session=None):
         raise MessageError("a message concerns one forum")
     message = Message.objects.create(
         event_id=events.pop(),
-        session=session,
         created_by=by,
         username=by.get_username(),
         recipients=len(people),

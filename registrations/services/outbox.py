@@ -61,9 +61,7 @@ def mail_deliver(*, mail_id):
     if not claimed:
         return None
     mail = (
-        OutgoingMail.objects.select_related(
-            "registration__event", "signature__declaration__event", "message__session", "event"
-        )
+        OutgoingMail.objects.select_related("registration__event", "signature__declaration__event", "message", "event")
         .filter(pk=mail_id)
         .first()
     )

@@ -4,7 +4,7 @@ import pytest
 from icalendar import Calendar
 
 from events import ical
-from events.models import Session
+from events.models import Event, Session
 from tests.factories import make_event, make_session
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,27 @@ def test_calendar_is_the_same_bytes_for_the_same_data(demo_event):
 def test_calendar_feed_asks_subscribers_to_refresh_hourly(client, demo_event):
     cal = _parse(client.get(CALENDAR_URL.format(lang="en")))
     assert cal.decoded("REFRESH-INTERVAL") == timedelta(hours=1)
+
+
+def test_the_forums_sequence_grows_with_its_programme_and_never_falls_back():
+    event = make_event()
+    stale = Event.objects.get(pk=event.pk)
+    session = make_session(event)
+    event.refresh_from_db()
+    assert event.sequence == 1
+    session.description_en = "Not in any calendar's programme."
+    session.save()
+    event.refresh_from_db()
+    assert event.sequence == 1
+    session.end += timedelta(minutes=15)
+    session.save()
+    event.refresh_from_db()
+    assert event.sequence == 2
+    # Saved from an instance read before those changes: the stored revision stays.
+    stale.tagline_en = "A forum."
+    stale.save()
+    event.refresh_from_db()
+    assert event.sequence == 2
+    session.delete()
+    event.refresh_from_db()
+    assert event.sequence == 3

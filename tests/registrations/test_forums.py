@@ -101,6 +101,7 @@ def test_a_new_session_starts_on_the_forums_day_and_says_the_zone(editor):
 def test_copying_a_forum_copies_its_content_and_no_people(editor):
     event = make_event(
         title_en="Forum 2026",
+        title_ru="Форум 2026",
         title_be="Форум 2026",
         start=datetime(2026, 6, 24, 16, 0, tzinfo=MINSK),
         recording_url="https://video.example.org/1",
@@ -109,28 +110,55 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
     speaker = make_speaker()
     make_session(event, speakers=[speaker], title_en="Opening", start=datetime(2026, 6, 24, 16, 0, tzinfo=MINSK))
     make_session(event, title_en="Witnesses", start=datetime(2026, 6, 25, 10, 0, tzinfo=MINSK))
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/secret", access_note_en="Passcode 4242")
+    make_accreditation(
+        event,
+        zoom_url="https://zoom.example.org/j/secret",
+        access_note_en="Passcode 4242",
+        capacity=25,
+        opens_at=datetime(2026, 5, 1, 9, 0, tzinfo=MINSK),
+        closes_at=datetime(2026, 6, 20, 18, 0, tzinfo=MINSK),
+    )
     declaration = make_declaration(event, text_ru="Мы заявляем.")
     make_registration(event)
     make_signature(declaration)
     changelist = reverse("admin:events_event_changelist")
     page = soup(editor.post(changelist, {"action": "copy_forum", "_selected_action": [event.pk]}))
-    assert page.select_one("form#copy-form input[name=slug]")["value"] == f"{event.slug}-copy"
+    form = page.select_one("form#copy-form")
+    assert form.select_one("input[name=slug]")["value"] == f"{event.slug}-copy"
+    labels = [text(label) for label in form.select("label[for^=id_title_]")]
+    assert labels == [
+        "Title of the new forum (English):",
+        "Title of the new forum (Russian):",
+        "Title of the new forum (Belarusian):",
+    ]
+    assert form.select_one("input[name=title_en]").get("value") is None
+    assert "The copied forum's: “Forum 2026”." in text(form)
+    values = {
+        "action": "copy_forum",
+        "_selected_action": [event.pk],
+        "apply": "1",
+        "start_date": "2027-06-23",
+        "slug": "forum-2027",
+    }
+    # The old title, in any language and however spaced, is refused; so is none.
+    page = soup(
+        editor.post(changelist, {**values, "title_en": "  forum  2026 ", "title_ru": "Форум 2027", "title_be": ""})
+    )
+    errors = {ul["id"]: text(ul) for ul in page.select("form#copy-form ul.errorlist[id]")}
+    assert errors == {
+        "id_title_en_error": "This is the copied forum's title: give the new forum its own.",
+        "id_title_be_error": "This field is required.",
+    }
+    assert not Event.objects.filter(slug="forum-2027").exists()
     response = editor.post(
-        changelist,
-        {
-            "action": "copy_forum",
-            "_selected_action": [event.pk],
-            "apply": "1",
-            "start_date": "2027-06-23",
-            "slug": "forum-2027",
-        },
+        changelist, {**values, "title_en": "Forum 2027", "title_ru": "Форум 2027", "title_be": "Форум 2027"}
     )
     copy = Event.objects.get(slug="forum-2027")
     assert response["Location"] == reverse("admin:events_event_change", args=[copy.pk])
-    assert (copy.title_en, copy.title_be, copy.is_published, copy.recording_url) == (
-        "Forum 2026",
-        "Форум 2026",
+    assert (copy.title_en, copy.title_ru, copy.title_be, copy.is_published, copy.recording_url) == (
+        "Forum 2027",
+        "Форум 2027",
+        "Форум 2027",
         False,
         "",
     )
@@ -143,9 +171,18 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
     assert [(r.organisation, r.role) for r in copy.event_organisations.all()] == [(organisation, "supporter")]
     accreditation = MediaAccreditation.objects.get(event=copy)
     assert (accreditation.zoom_url, accreditation.access_note) == ("", "")
+    # Its places kept, its opening and closing moved by as many days as the forum.
+    assert (accreditation.capacity, accreditation.opens_at, accreditation.closes_at) == (
+        25,
+        datetime(2027, 4, 30, 9, 0, tzinfo=MINSK),
+        datetime(2027, 6, 19, 18, 0, tzinfo=MINSK),
+    )
     assert Declaration.objects.get(event=copy).text_ru == "Мы заявляем."
     # Linked, not duplicated; and no people.
     assert (Session.objects.count(), type(speaker).objects.count(), type(organisation).objects.count()) == (4, 1, 1)
     assert MediaRegistration.objects.filter(event=copy).count() == 0
     assert Signature.objects.filter(declaration__event=copy).count() == 0
     assert date(2027, 6, 23) == copy.start.astimezone(MINSK).date()
+    # The lists now tell the two apart.
+    page = soup(editor.get(changelist))
+    assert [text(a) for a in page.select("#result_list th.field-title a")] == ["Forum 2027", "Forum 2026"]

@@ -18,7 +18,7 @@ from icalendar import Calendar
 from registrations import services
 from registrations.models import AuditEntry, MediaAccreditation
 from tests.conftest import verified_client
-from tests.factories import MINSK, make_accreditation, make_event, make_registration
+from tests.factories import MINSK, make_accreditation, make_event, make_registration, make_session
 from tests.html import soup
 from tests.mailserver import subject
 from tests.registrations.test_forums import _form_values
@@ -220,36 +220,140 @@ def test_journalists_approved_after_a_change_are_not_sent_it_again(forum, editor
     assert page.select_one("#notify-form input[type=submit]")["value"] == "Notify approved journalists (0)"
 
 
-def test_a_session_change_reaches_journalists_as_a_message_with_its_ics_not_a_new_invitation(
+def _description(message):
+    return str(_vevent(_invitation(message)[1])[1]["DESCRIPTION"])
+
+
+def _posted(form):
+    """What the browser posts for `form`: a multiple choice with nothing chosen is left out."""
+    values = _form_values(form)
+    for field in form.select("select[multiple]"):
+        if not field.select("option[selected]"):
+            values.pop(field["name"], None)
+    return values
+
+
+def _session_values(page, index, **changes):
+    """The forum's form as rendered, with its `index`th session's fields changed."""
+    values = _posted(page.select_one("form#event_form"))
+    values.update({f"sessions-{index}-{name}": value for name, value in changes.items()})
+    values["_save"] = "Save"
+    return values
+
+
+def test_the_invitation_carries_the_programme_and_the_meeting_only_as_its_location(forum, mail_server, icaljs):
+    make_session(forum, title_en="Opening", title_be="Адкрыццё", start=forum.start)
+    make_session(
+        forum,
+        title_en="Witnesses",
+        title_be="Сведкі",
+        start=forum.start + timedelta(hours=1),
+        is_cancelled=True,
+    )
+    _approved(forum, "en@example.org")
+    _approved(forum, "be@example.org", "be")
+    (message,) = mail_server.to("en@example.org")
+    _cal, vevent = _vevent(_invitation(message)[1])
+    assert str(vevent["UID"]) == str(forum.uid)
+    assert str(vevent["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert (
+        "Programme, Minsk time (UTC+03:00):\n\n24 June 2027\n16:00–16:30 Opening\n17:00–17:30 Cancelled: Witnesses"
+        in str(vevent["DESCRIPTION"])
+    )
+    (message_be,) = mail_server.to("be@example.org")
+    description = _description(message_be)
+    assert "16:00–16:30 Адкрыццё\n17:00–17:30 Адменена: Сведкі" in description
+    assert "24 чэрвеня 2027" in description
+    assert icaljs(_invitation(message_be)[1])["location"] == "https://zoom.example.org/j/111"
+
+
+def test_a_session_moved_in_the_forums_form_asks_and_sends_one_update_of_the_same_entry(
     forum, editor, mail_server, icaljs
 ):
-    from tests.factories import make_session
-
     client, _user = editor
-    session = make_session(forum, title_en="Witnesses", title_be="Сведкі", start=forum.start + timedelta(hours=1))
-    _approved(forum, "f@example.org", "be")
-    _approved(forum, "g@example.org", "en")
+    make_session(forum, title_en="Opening", start=forum.start)
+    make_session(forum, title_en="Witnesses", start=forum.start + timedelta(hours=1))
+    _approved(forum, "a@example.org")
+    _approved(forum, "b@example.org", "be")
     make_registration(forum, status="pending", email="pending@example.org")
-    session.start += timedelta(minutes=30)
-    session.end += timedelta(minutes=30)
-    session.save()
-    response = client.post(
-        reverse("admin:events_session_changelist"), {"action": "tell_journalists", "_selected_action": [session.pk]}
-    )
-    assert response.status_code == 302
-    _approval, change = mail_server.to("f@example.org")
-    assert subject(change) == f"Змена праграмы: {forum.title_be}"
-    body = change.get_body(("plain",)).get_content()
-    assert "Сесія «Сведкі» змянілася." in body
-    assert "17:30" in body
-    parts = [p for p in change.walk() if p.get_content_type() == "text/calendar"]
-    (ics,) = [p.get_payload(decode=True) for p in parts]
-    read = icaljs(ics)
-    assert read["uid"] == str(session.uid)
-    assert read["start"] == "2027-06-24T14:30:00.000Z"
-    assert read["uid"] != str(forum.uid)
-    _approval, change_en = mail_server.to("g@example.org")
-    assert subject(change_en) == "Programme change: Week against Torture"
+    (approval,) = mail_server.to("a@example.org")
+    url = reverse("admin:events_event_change", args=[forum.pk])
+    page = soup(client.get(url))
+    assert page.select_one("input[name='sessions-1-title_en']")["value"] == "Witnesses"
+    response = client.post(url, _session_values(page, 1, start_1="17:30:00", end_1="18:00:00"))
+    notify = reverse("admin:events_event_notify", args=[forum.pk])
+    assert response["Location"] == notify
+    page = soup(client.get(notify))
+    assert page.select_one("#notify-form input[type=submit]")["value"] == "Notify approved journalists (2)"
+    assert "programme" in page.select_one("#content p").get_text()
+    assert len(mail_server.messages) == 2, "nothing is sent before the editor confirms"
+    client.post(notify)
+    _approval, update = mail_server.to("a@example.org")
+    parts = [p for p in update.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, "one calendar entry: the forum's invitation, no session's own"
+    _cal, before = _vevent(_invitation(approval)[1])
+    _cal, after = _vevent(_invitation(update)[1])
+    assert str(after["UID"]) == str(before["UID"]) == str(forum.uid)
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert "17:00–17:30 Witnesses" in str(before["DESCRIPTION"])
+    assert "17:30–18:00 Witnesses" in str(after["DESCRIPTION"])
+    assert str(after["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert "17:30–18:00 Witnesses" in update.get_body(("plain",)).get_content()
+    read = icaljs(_invitation(update)[1])
+    assert (read["method"], read["uid"], read["sequence"]) == ("REQUEST", str(forum.uid), after["SEQUENCE"])
+    assert len(mail_server.to("b@example.org")) == 2
     assert mail_server.to("pending@example.org") == []
-    # The forum's invitation is not touched: nobody is behind on it.
-    assert services.invitation_holders_behind(event=forum).count() == 0
+    # Nothing new: confirming again, or saving the form unchanged, sends and asks nothing.
+    client.post(notify)
+    page = soup(client.get(url))
+    response = client.post(url, _session_values(page, 1))
+    assert response["Location"] == reverse("admin:events_event_changelist")
+    assert len(mail_server.messages) == 4
+
+
+def test_a_session_cancelled_in_its_own_form_asks_to_update_the_forums_invitation(forum, editor, mail_server):
+    client, _user = editor
+    session = make_session(forum, title_en="Witnesses", title_ru="Свидетели", start=forum.start)
+    _approved(forum, "c@example.org", "ru")
+    (approval,) = mail_server.to("c@example.org")
+    url = reverse("admin:events_session_change", args=[session.pk])
+    values = _posted(soup(client.get(url)).select_one("form#session_form"))
+    # A description is not in the invitation: nothing to ask.
+    response = client.post(url, {**values, "description_en": "Testimonies.", "_save": "Save"})
+    assert response["Location"] == reverse("admin:events_session_changelist")
+    response = client.post(url, {**values, "is_cancelled": "on", "_save": "Save"})
+    notify = reverse("admin:events_event_notify", args=[forum.pk])
+    assert response["Location"] == notify
+    client.post(notify)
+    client.post(notify)
+    _approval, update = mail_server.to("c@example.org")
+    _cal, vevent = _vevent(_invitation(update)[1])
+    assert vevent["SEQUENCE"] > _vevent(_invitation(approval)[1])[1]["SEQUENCE"]
+    assert "16:00–16:30 Отменено: Свидетели" in str(vevent["DESCRIPTION"])
+    assert str(vevent["STATUS"]) == "CONFIRMED", "the forum itself still takes place"
+
+
+def test_sessions_have_no_list_action_that_mails_journalists(forum, editor):
+    client, _user = editor
+    make_session(forum)
+    page = soup(client.get(reverse("admin:events_session_changelist")))
+    actions = [option["value"] for option in page.select("select[name=action] option")]
+    assert actions == ["", "delete_selected"]
+
+
+def test_public_session_and_forum_calendars_never_carry_the_meeting(client, forum):
+    session = make_session(forum, title_en="Witnesses")
+    forum.stream_url = "https://www.youtube.com/watch?v=abcdefghijk"
+    forum.is_published = True
+    forum.save()
+    _approved(forum, "h@example.org")
+    for url in (
+        f"/en/events/{forum.slug}/sessions/{session.pk}/calendar.ics",
+        f"/en/events/{forum.slug}/calendar.ics",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        (vevent,) = Calendar.from_ical(response.content).walk("VEVENT")
+        assert str(vevent["LOCATION"]) == "https://www.youtube.com/watch?v=abcdefghijk"
+        assert b"zoom.example.org" not in response.content
+        assert b"4242" not in response.content
