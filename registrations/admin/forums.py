@@ -69,16 +69,19 @@ class EventAdmin(programme.EventAdmin):
             raise PermissionDenied
         if request.method == "POST":
             count = services.invitation_update_send(event=event, by=request.user)
-            self.message_user(
-                request,
-                ngettext(
+            if event.is_cancelled:
+                text = ngettext(
+                    "%(count)d approved journalist will receive the cancellation.",
+                    "%(count)d approved journalists will receive the cancellation.",
+                    count,
+                )
+            else:
+                text = ngettext(
                     "%(count)d approved journalist will receive the updated invitation.",
                     "%(count)d approved journalists will receive the updated invitation.",
                     count,
                 )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            self.message_user(request, text % {"count": count}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
         return action_page(
             self,
@@ -129,7 +132,17 @@ class SessionAdmin(programme.SessionAdmin):
     )
     def tell_journalists(self, request, queryset):
         sent = 0
-        for session in queryset.select_related("event"):
+        sessions = list(queryset.select_related("event"))
+        for event in {session.event for session in sessions if session.event.is_cancelled}:
+            self.message_user(
+                request,
+                _("Nothing was sent about “%(event)s”: the forum is cancelled, and its cancellation told journalists.")
+                % {"event": event},
+                messages.WARNING,
+            )
+        for session in sessions:
+            if session.event.is_cancelled:
+                continue
             message = services.session_change_send(session=session, by=request.user)
             sent += message.recipients if message else 0
         self.message_user(

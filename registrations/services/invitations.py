@@ -72,8 +72,9 @@ def session_change_send(*, session, by):
     """Tell a forum's approved journalists that one session changed: a
     message (in each one's language) with the new programme and that
     session's calendar entry; the forum's own invitation is not touched.
-    Returns the Message, or None when nobody is approved."""
+    Returns the Message, or None when nobody is approved or the forum is
+    cancelled (its cancellation said all there is)."""
     approved = MediaRegistration.objects.filter(event=session.event, status=MediaRegistration.Status.APPROVED)
-    if not approved.exists():
+    if session.event.is_cancelled or not approved.exists():
         return None
     return message_send(registrations=approved, texts=session_change_texts(session=session), by=by, session=session)
