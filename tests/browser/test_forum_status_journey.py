@@ -148,6 +148,8 @@ def test_cancel_and_un_cancel_in_russian(site_url, page_for, mail_server, tmp_pa
     editor.fill("#id_status_note_ru", "")
     _asked, told = _save_and_notify(editor)
     assert "1 одобренный журналист получит обновлённое приглашение." in told
+    # A new visitor (a browser may keep the page it read for the cache's lifetime).
+    visitor = page_for(locale="ru-RU")
     visitor.goto(f"{site_url}/ru/events/{SLUG}/")
     assert visitor.locator(".event-status").count() == 0
     assert visitor.locator(".event-state").inner_text().lower() == "скоро"
