@@ -63,29 +63,19 @@ class EventOrganisationInline(admin.TabularInline):
 
 class EventAdmin(TranslationAdmin):
     form = EventForm
-    list_display = ("title", "start", "end", "timezone", "is_published", "session_count")
-    list_filter = ("is_published", "timezone", "start")
+    list_display = ("title", "start", "end", "timezone", "status", "is_published", "session_count")
+    list_filter = ("is_published", "status", "timezone", "start")
     search_fields = (*translated_fields("title"), "slug")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ("title_en",)}
-    readonly_fields = ("uid", "sequence", "created_at", "updated_at")
+    readonly_fields = ("previous_start", "uid", "sequence", "created_at", "updated_at")
     inlines = (EventOrganisationInline, SessionInline)
     fieldsets = (
         (
             None,
-            {
-                "fields": (
-                    "title",
-                    "slug",
-                    "tagline",
-                    "is_published",
-                    "is_cancelled",
-                    "contact_email",
-                    "organisers_language",
-                )
-            },
+            {"fields": ("title", "slug", "tagline", "is_published", "contact_email", "organisers_language")},
         ),
-        (_("When"), {"fields": (("start", "end"), "timezone")}),
+        (_("When"), {"fields": (("start", "end"), "timezone", "status", "previous_start", "status_note")}),
         (_("About the forum"), {"fields": ("description", "goals", "participants", "languages_note")}),
         (_("How to take part"), {"fields": ("stream_url", "facebook_url", "recording_url")}),
         (_("Privacy"), {"fields": ("retention_days",)}),

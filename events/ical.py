@@ -51,7 +51,7 @@ def _describe(*, start, end, zone, text, url):
     return "\n\n".join(parts)
 
 
-def _vevent(*, item, summary, text, url, zone, location, cancelled=False, extra_description=""):
+def _vevent(*, item, summary, text, url, zone, location, status="CONFIRMED", extra_description=""):
     vevent = VEvent()
     vevent.add("uid", str(item.uid))
     vevent.add("dtstamp", item.updated_at.astimezone(UTC))
@@ -67,8 +67,8 @@ def _vevent(*, item, summary, text, url, zone, location, cancelled=False, extra_
     vevent.add("description", description)
     vevent.add("url", url)
     vevent.add("location", location)
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    vevent.add("status", status)
+    vevent.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
     return vevent
 
 
@@ -99,32 +99,56 @@ def _finish(cal, *events):
     return cal.to_ical()
 
 
-def _summary(title, *, cancelled):
-    return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
+def _summary(title, *, status):
+    if status == "CANCELLED":
+        return _("Cancelled: %(title)s") % {"title": title}
+    if status == "TENTATIVE":
+        return _("Postponed: %(title)s") % {"title": title}
+    return title
+
+
+def event_status(event):
+    """The forum's STATUS (RFC 5545): cancelled, tentative while postponed, else confirmed."""
+    if event.is_cancelled:
+        return "CANCELLED"
+    if event.is_postponed:
+        return "TENTATIVE"
+    return "CONFIRMED"
+
+
+def _session_status(session, event):
+    return "CANCELLED" if session.is_cancelled else event_status(event)
+
+
+def _joined(*parts):
+    return "\n\n".join(part for part in parts if part)
 
 
 def session_vevent(session, *, event, page_url):
+    status = _session_status(session, event)
     return _vevent(
         item=session,
-        summary=_summary(session.title, cancelled=session.is_cancelled),
-        text=f"{event.title}\n\n{session.description}".strip(),
+        summary=_summary(session.title, status=status),
+        text=_joined(event.title, session.description),
         url=f"{page_url}#session-{session.pk}",
         zone=event.zone,
         location=_location(event),
-        cancelled=session.is_cancelled,
+        status=status,
+        extra_description=_joined(event.status_text(), session.status_sentence()),
     )
 
 
 def event_vevent(event, *, page_url, extra_description="", location=""):
+    status = event_status(event)
     return _vevent(
         item=event,
-        summary=_summary(event.title, cancelled=event.is_cancelled),
+        summary=_summary(event.title, status=status),
         text=event.tagline,
         url=page_url,
         zone=event.zone,
         location=location or _location(event),
-        extra_description=extra_description,
-        cancelled=event.is_cancelled,
+        extra_description=_joined(event.status_text(), extra_description),
+        status=status,
     )
 
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import status as status_words
+
 TRANSLATED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
 
@@ -60,12 +62,13 @@ class ScheduledMixin(models.Model):
         if self.pk is not None:
             old = type(self).objects.filter(pk=self.pk).first()
             if old is not None:
-                # The stored revision, never an older one this instance was read with.
-                self.sequence = old.sequence
-                if _scheduling_values(old, self.SCHEDULING_FIELDS) != _scheduling_values(self, self.SCHEDULING_FIELDS):
-                    self.sequence = old.sequence + 1
-                    if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-                        kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+                # From the stored revision, never from the one this object was read with (it may have grown since).
+                changed = _scheduling_values(old, self.SCHEDULING_FIELDS) != _scheduling_values(
+                    self, self.SCHEDULING_FIELDS
+                )
+                self.sequence = old.sequence + changed
+                if changed and kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -84,20 +87,44 @@ class EventQuerySet(models.QuerySet):
         events, newest first, from one query: there are only ever a few."""
         now = now or timezone.now()
         events = list(self.published().order_by("-start"))
-        live = [e for e in events if e.start <= now < e.end]
-        upcoming = sorted((e for e in events if e.start > now), key=lambda e: e.start)
-        ended = sorted((e for e in events if e.end <= now), key=lambda e: e.end, reverse=True)
-        featured = (live or upcoming or ended or [None])[0]
+        states = {e.pk: e.state(now) for e in events}
+        live = [e for e in events if states[e.pk] == Event.State.LIVE]
+        upcoming = sorted(
+            (e for e in events if states[e.pk] in (Event.State.UPCOMING, Event.State.POSTPONED)),
+            key=lambda e: e.start,
+        )
+        # A cancelled forum is featured only while nothing else is coming: its visitors learn it is off.
+        called_off = sorted((e for e in events if e.is_cancelled and e.end > now), key=lambda e: e.start)
+        ended = sorted((e for e in events if states[e.pk] == Event.State.ENDED), key=lambda e: e.end, reverse=True)
+        featured = (live or upcoming or called_off or ended or [None])[0]
         return featured, [e for e in events if e is not featured]
 
 
+def moved_before_the_day(old_start, new_start, zone, now=None):
+    """Whether moving a start from `old_start` to `new_start` now is a
+    rescheduling: a change made before the day it was to happen on (in the
+    forum's zone). A change on the day itself is not."""
+    if old_start == new_start:
+        return False
+    today = timezone.localdate(now or timezone.now(), zone)
+    return today < timezone.localdate(old_start, zone)
+
+
 class Event(ScheduledMixin):
-    SCHEDULING_FIELDS = ("start", "end", "title", "is_cancelled")
+    SCHEDULING_FIELDS = ("start", "end", "title", "status")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        POSTPONED = "postponed", _("Postponed: new date to be announced")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class State(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
         LIVE = "live", _("Live now")
         ENDED = "ended", _("Ended")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -130,10 +157,25 @@ class Event(ScheduledMixin):
     facebook_url = HttpsURLField(_("Facebook event"), blank=True)
     recording_url = HttpsURLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
     is_published = models.BooleanField(_("published"), default=False)
-    is_cancelled = models.BooleanField(
-        _("cancelled"),
-        default=False,
-        help_text=_("Approved journalists can be sent a cancellation for their calendars."),
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        help_text=_(
+            "Moving the start before the forum's day makes it rescheduled by itself. Postponed keeps the dates "
+            "but withholds the access until a new date is set; cancelled closes media registration. Approved "
+            "journalists can then be sent the change for their calendars."
+        ),
+    )
+    previous_start = models.DateTimeField(
+        _("previous start"), null=True, blank=True, editable=False, help_text=_("Where a rescheduled forum was.")
+    )
+    status_note = models.TextField(
+        _("note on the status"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Shown with the status on every page, e.g. why the forum was moved or cancelled."),
     )
     contact_email = models.EmailField(
         _("organisers' contact address"),
@@ -169,6 +211,15 @@ class Event(ScheduledMixin):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        old_status = self._follow_the_start()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "previous_start"}
+        super().save(*args, **kwargs)
+        if old_status is not None and old_status != self.status:
+            # Every session's calendar entry says the forum's status: a new revision of each.
+            self.sessions.update(sequence=models.F("sequence") + 1, updated_at=timezone.now())
+
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
@@ -179,7 +230,53 @@ class Event(ScheduledMixin):
     def zone(self):
         return zoneinfo.ZoneInfo(self.timezone)
 
+    def _follow_the_start(self):
+        """A start moved before the forum's day makes it rescheduled, keeping
+        where it was; so does a postponed forum's new date, whenever it is
+        set. Moved back where it was, it is scheduled again. A cancelled
+        forum stays cancelled, and an editor who postpones it now is obeyed;
+        a delay on the day itself changes no status. Returns the status
+        stored before (None for a new forum)."""
+        old = type(self).objects.filter(pk=self.pk).values("start", "status").first() if self.pk else None
+        if self.status == self.Status.SCHEDULED:
+            self.previous_start = None
+        if old is None or old["start"] == self.start:
+            return old and old["status"]
+        dated = old["status"] == self.status == self.Status.POSTPONED
+        if not dated and (
+            self.status in (self.Status.CANCELLED, self.Status.POSTPONED)
+            or not moved_before_the_day(old["start"], self.start, self.zone)
+        ):
+            return old["status"]
+        if self.start == self.previous_start:
+            self.status, self.previous_start = self.Status.SCHEDULED, None
+        else:
+            self.status, self.previous_start = self.Status.RESCHEDULED, old["start"]
+        return old["status"]
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_postponed(self):
+        return self.status == self.Status.POSTPONED
+
+    @property
+    def withholds_access(self):
+        """Approved journalists' access is not given out: the forum is cancelled, or waits for a date."""
+        return self.status in (self.Status.CANCELLED, self.Status.POSTPONED)
+
+    def status_sentence(self):
+        return status_words.status_sentence(self)
+
+    def status_text(self):
+        return status_words.status_text(self)
+
     def state(self, now=None):
+        """What a visitor is told first: cancelled or postponed, else where the forum is in time."""
+        if self.status in (self.Status.CANCELLED, self.Status.POSTPONED):
+            return self.State(self.status)
         now = now or timezone.now()
         if now < self.start:
             return self.State.UPCOMING
@@ -233,6 +330,9 @@ class Session(ScheduledMixin):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.RUSSIAN)
     speakers = models.ManyToManyField(Speaker, related_name="sessions", verbose_name=_("speakers"), blank=True)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    previous_start = models.DateTimeField(
+        _("previous start"), null=True, blank=True, editable=False, help_text=_("Where a moved session was.")
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -246,13 +346,19 @@ class Session(ScheduledMixin):
         return self.title
 
     def save(self, *args, **kwargs):
-        """A session added, moved, renamed or cancelled changes its forum's
-        programme, which approved journalists' invitation to the forum
-        carries: the forum's SEQUENCE grows with it."""
+        """A start moved before the forum's day is kept as where the session
+        was (shown as a change); moved back, the change is gone. A session
+        added, moved, renamed or cancelled changes its forum's programme,
+        which approved journalists' invitation to the forum carries: the
+        forum's SEQUENCE grows with it."""
         adding = self._state.adding
-        sequence = None if adding else type(self).objects.filter(pk=self.pk).values_list("sequence", flat=True).first()
+        old = type(self).objects.filter(pk=self.pk).values_list("start", "sequence").first() if self.pk else None
+        if old is not None and moved_before_the_day(old[0], self.start, self.event.zone):
+            self.previous_start = None if self.start == self.previous_start else old[0]
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "previous_start"}
         super().save(*args, **kwargs)
-        if adding or sequence is None or self.sequence != sequence:
+        if adding or old is None or self.sequence != old[1]:
             self.event.programme_changed()
 
     def get_absolute_url(self):
@@ -260,6 +366,9 @@ class Session(ScheduledMixin):
 
     def get_calendar_url(self):
         return reverse("events:session_calendar", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    def status_sentence(self):
+        return status_words.session_sentence(self, zone=self.event.zone)
 
 
 @receiver(post_delete, sender=Session)

@@ -16,6 +16,15 @@ def _organisation(org):
     return data
 
 
+# schema.org's EventStatusType for each of a forum's statuses.
+EVENT_STATUS = {
+    "scheduled": "https://schema.org/EventScheduled",
+    "rescheduled": "https://schema.org/EventRescheduled",
+    "postponed": "https://schema.org/EventPostponed",
+    "cancelled": "https://schema.org/EventCancelled",
+}
+
+
 def event_jsonld(event, *, page_url, organisers=()):
     data = {
         "@context": "https://schema.org",
@@ -24,11 +33,13 @@ def event_jsonld(event, *, page_url, organisers=()):
         "description": event.tagline or event.description[:300],
         "startDate": event.start.astimezone(event.zone).isoformat(),
         "endDate": event.end.astimezone(event.zone).isoformat(),
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": EVENT_STATUS[event.status],
         "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
         "location": {"@type": "VirtualLocation", "url": event.stream_url or page_url},
         "url": page_url,
     }
+    if event.previous_start is not None and event.status != event.Status.SCHEDULED:
+        data["previousStartDate"] = event.previous_start.astimezone(event.zone).isoformat()
     if organisers:
         data["organizer"] = [_organisation(org) for org in organisers]
     return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308

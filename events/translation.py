@@ -7,7 +7,7 @@ from .models import Event, Organisation, Session, Speaker
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "tagline", "description", "goals", "participants", "languages_note")
+    fields = ("title", "tagline", "description", "goals", "participants", "languages_note", "status_note")
     required_languages = {"en": ("title",)}
 
 

@@ -8,6 +8,7 @@ from .localtime import describe_range, group_by_day
 from .models import Event, EventOrganisation
 from .responses import CalendarResponse
 from .seo import event_jsonld
+from .status import summary
 
 
 def _published_event(slug):
@@ -31,7 +32,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
     page_url = request.build_absolute_uri(event.get_absolute_url())
     calendar_url = request.build_absolute_uri(event.get_calendar_url())
     when = describe_range(event.start, event.end, event.zone)
-    details = f"{event.tagline}\n\n{when}\n\n{page_url}".strip()
+    details = "\n\n".join(part for part in (event.status_text(), event.tagline, when, page_url) if part)
     organisers = [r.organisation for r in roles if r.role == EventOrganisation.Role.ORGANISER]
     context = {
         "event": event,
@@ -48,6 +49,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
         ),
         "outlook_url": ical.outlook_calendar_url(title=event.title, start=event.start, end=event.end, details=details),
         "jsonld": event_jsonld(event, page_url=page_url, organisers=organisers),
+        "summary": summary(event),
         **(offers(event) if offers else {}),
     }
     return render(request, template_name, context)

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from events import ical
 from events.localtime import describe_range
+from events.status import when_text
 from plumbing.context_processors import ways_in
 
 from . import links
@@ -112,14 +113,17 @@ def build_message(mail):
         accreditation = accreditation_of(event) if approved else None
         # The programme goes with the invitation: in its text and its calendar entry.
         sessions = list(event.sessions.all()) if approved else []
+        # A cancelled forum, or one waiting for its new date, gives out no access.
+        access = None if event.withholds_access else accreditation
         context = {
             "message": mail.message,
             "person": person,
             "event": event,
-            "when": describe_range(event.start, event.end, event.zone),
+            "when": when_text(event),
             "page_url": f"{settings.SITE_URL}{person.parent.get_absolute_url()}",
-            "accreditation": accreditation,
+            "accreditation": access,
             "programme": ical.programme_text(event, sessions),
+            "status_text": event.status_text(),
             "site_name": site_name(),
             "confirm_url": links.absolute_link(person, links.CONFIRM, language=language),
             "status_url": links.absolute_link(person, links.STATUS, language=language),
@@ -141,8 +145,8 @@ def build_message(mail):
             invitation = ical.event_invitation(
                 event,
                 page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
-                private_text=access_text(accreditation),
-                location=accreditation.zoom_url if accreditation else "",
+                private_text=access_text(access),
+                location=access.zoom_url if access else "",
                 organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
                 attendee=(person.name, person.email),
                 revision=accreditation.access_revision if accreditation else 0,

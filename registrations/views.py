@@ -147,9 +147,11 @@ def media_confirm(request):
 
 
 def _access(registration):
-    """An approved journalist's status page shows their private access."""
+    """An approved journalist's status page shows their private access,
+    unless the forum is cancelled or waits for its new date."""
     approved = registration.status == MediaRegistration.Status.APPROVED
-    return {"accreditation": accreditation_of(registration.event) if approved else None}
+    given = approved and not registration.event.withholds_access
+    return {"accreditation": accreditation_of(registration.event) if given else None, "approved": approved}
 
 
 def _media_status(request, person=None):

@@ -22,6 +22,13 @@ def _classes(css):
 def test_trimmed_bootstrap_is_small_and_keeps_every_class_the_pages_use(client):
     event = make_event(start=timezone.now() + timedelta(days=2), stream_url="https://youtu.be/abcDEF12345")
     make_session(event, is_cancelled=True)
+    moved = make_session(event, start=event.start)
+    moved.start += timedelta(minutes=30)
+    moved.end += timedelta(minutes=30)
+    moved.save()
+    postponed = make_event(start=timezone.now() + timedelta(days=3), status="postponed", status_note_en="Soon.")
+    cancelled = make_event(start=timezone.now() + timedelta(days=4), status="cancelled")
+    make_accreditation(cancelled)
     make_accreditation(event)
     make_signature(make_declaration(event))
     pages = [
@@ -30,6 +37,9 @@ def test_trimmed_bootstrap_is_small_and_keeps_every_class_the_pages_use(client):
         client.get(f"/en/events/{event.slug}/declaration/"),
         client.post(f"/en/events/{event.slug}/media/", {"name": "x"}),  # a form with errors
         client.post(f"/en/events/{event.slug}/declaration/sign/", {"name": "x"}),
+        client.get(f"/en/events/{postponed.slug}/"),
+        client.get(f"/en/events/{cancelled.slug}/"),
+        client.get(f"/en/events/{cancelled.slug}/media/"),
         client.get("/en/privacy/"),
         client.get("/en/nowhere/"),
     ]

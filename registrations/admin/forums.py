@@ -70,16 +70,19 @@ class EventAdmin(programme.EventAdmin):
             raise PermissionDenied
         if request.method == "POST":
             count = services.invitation_update_send(event=event, by=request.user)
-            self.message_user(
-                request,
-                ngettext(
+            if event.is_cancelled:
+                text = ngettext(
+                    "%(count)d approved journalist will receive the cancellation.",
+                    "%(count)d approved journalists will receive the cancellation.",
+                    count,
+                )
+            else:
+                text = ngettext(
                     "%(count)d approved journalist will receive the updated invitation.",
                     "%(count)d approved journalists will receive the updated invitation.",
                     count,
                 )
-                % {"count": count},
-                messages.SUCCESS,
-            )
+            self.message_user(request, text % {"count": count}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:events_event_change", args=[event.pk]))
         return action_page(
             self,
@@ -131,6 +134,15 @@ class SessionAdmin(programme.SessionAdmin):
 
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
+        if obj.event.is_cancelled:
+            # Its cancellation told journalists all there is: no update about a session.
+            self.message_user(
+                request,
+                _("Nothing was sent about “%(event)s”: the forum is cancelled, and its cancellation told journalists.")
+                % {"event": obj.event},
+                messages.WARNING,
+            )
+            return response
         if "_continue" not in request.POST and services.invitation_holders_behind(event=obj.event).exists():
             return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.event_id]))
         return response

@@ -73,10 +73,14 @@ class MediaAccreditation(models.Model):
 
     def accepts_registrations(self, now=None):
         """Open, after `opens_at`, and before `closes_at` (when organisers set
-        none, before the event ends)."""
+        none, before the event ends; a postponed forum has no end yet). Never
+        while the forum is cancelled: un-cancelled, it opens again within
+        these dates."""
         now = now or timezone.now()
-        if not self.is_open or (self.opens_at and now < self.opens_at):
+        if self.event.is_cancelled or not self.is_open or (self.opens_at and now < self.opens_at):
             return False
+        if self.closes_at is None and self.event.is_postponed:
+            return True
         return now < (self.closes_at or self.event.end)
 
 

@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from modeltranslation.translator import translator
 
@@ -24,7 +25,9 @@ _EVENT_SKIP = {
     "start",
     "end",
     "is_published",
-    "is_cancelled",
+    "status",
+    "previous_start",
+    *(f"status_note_{code}" for code, _name in settings.LANGUAGES),
 }
 _EVENT_CLEAR = {"recording_url": "", "stream_url": "", "facebook_url": ""}
 
@@ -75,7 +78,18 @@ def event_copy(*, event, start_date, slug, titles):
         new = Session.objects.create(
             **_values(
                 session,
-                {"id", "uid", "sequence", "created_at", "updated_at", "event_id", "start", "end", "is_cancelled"},
+                {
+                    "id",
+                    "uid",
+                    "sequence",
+                    "created_at",
+                    "updated_at",
+                    "event_id",
+                    "start",
+                    "end",
+                    "is_cancelled",
+                    "previous_start",
+                },
             ),
             event=copy,
             start=session.start + shift,

@@ -59,6 +59,7 @@ def test_admin_saves_an_event_in_three_languages(staff_client):
             "end_0": "2026-06-26",
             "end_1": "18:00",
             "timezone": "Europe/Minsk",
+            "status": "scheduled",
             "is_published": "on",
             "retention_days": "90",
             "sessions-TOTAL_FORMS": "0",

@@ -83,7 +83,7 @@ def test_notifying_a_forum_without_accreditation_writes_to_nobody(admin_user):
 
 
 def test_a_copy_of_a_cancelled_forum_is_not_cancelled():
-    event = make_event(is_cancelled=True, contact_email="forum@example.org")
+    event = make_event(status="cancelled", contact_email="forum@example.org")
     copy = services.event_copy(
         event=event, start_date=date(2030, 1, 1), slug="next-forum", titles={"en": "Next", "ru": "Следующий"}
     )

@@ -192,7 +192,7 @@ def test_zoom_change_sends_the_new_location_with_a_higher_sequence(forum, editor
 def test_cancelled_forum_sends_a_cancel_with_the_same_uid(forum, editor, mail_server, icaljs):
     client, _user = editor
     _approved(forum, "d@example.org", "ru")
-    forum.is_cancelled = True
+    forum.status = "cancelled"
     forum.save()
     client.post(reverse("admin:events_event_notify", args=[forum.pk]))
     approval, cancel = mail_server.to("d@example.org")

@@ -104,6 +104,11 @@ class Command(BaseCommand):
             event_values.update(_translated(field, demo.EVENT[field]))
         event, changed = _upsert(Event, {"slug": demo.EVENT["slug"]}, event_values)
         changes += changed
+        if event.status != Event.Status.SCHEDULED:
+            # Moving the demo is no news: it is scheduled on whichever day it is put.
+            Event.objects.filter(pk=event.pk).update(status=Event.Status.SCHEDULED, previous_start=None)
+            event.refresh_from_db()
+            changes += 1
 
         for position, item in enumerate(demo.ORGANISATIONS):
             organisation, changed = _upsert(
@@ -143,6 +148,9 @@ class Command(BaseCommand):
             if set(session.speakers.values_list("pk", flat=True)) != wanted:
                 session.speakers.set(wanted)
                 changes += 1
+
+        # Nor does it move a session.
+        changes += Session.objects.filter(event=event).exclude(previous_start=None).update(previous_start=None)
 
         # Open from now until the forum ends: on the real date that is closed,
         # with --upcoming it is open.
