@@ -44,6 +44,13 @@ def places_text(full):
     }
 
 
+def cancelled_text(cancelled):
+    """Why an approval at a cancelled forum was refused."""
+    return _("The forum “%(event)s” is cancelled: nobody was approved. Un-cancel the forum first.") % {
+        "event": cancelled.event
+    }
+
+
 def _places(registrations, *, approving):
     """Per forum of `registrations` with a number of places: the forum, its
     places, how many are left and (when approving) how many the selection needs."""
@@ -184,6 +191,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
         try:
             registration = service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ForumCancelled as cancelled:
+            self.message_user(request, cancelled_text(cancelled), messages.ERROR)
         except services.PlacesFull as full:
             self.message_user(
                 request,
@@ -210,6 +219,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             raise Http404
         try:
             registration = services.registration_promote(event=event, by=request.user)
+        except services.ForumCancelled as cancelled:
+            self.message_user(request, cancelled_text(cancelled), messages.ERROR)
         except services.DecisionError:
             self.message_user(request, _("No place is free at this forum."), messages.WARNING)
         else:
@@ -247,6 +258,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 services.registration_decide_all(
                     registrations=registrations, status=status, by=request.user, reason=form.cleaned_data["reason"]
                 )
+            except services.ForumCancelled as cancelled:
+                self.message_user(request, cancelled_text(cancelled), messages.ERROR)
             except services.PlacesFull as full:
                 refused = f"{places_text(full)} " + _(
                     "Places the selection needs: %(wanted)d. Nobody was approved: select fewer, "

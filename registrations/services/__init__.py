@@ -20,6 +20,7 @@ from .forums import event_copy
 from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
+    ForumCancelled,
     PlacesFull,
     places_left,
     registration_approve,
@@ -40,6 +41,7 @@ from .retention import event_personal_data_purge, personal_data_purge, unconfirm
 
 __all__ = [
     "DecisionError",
+    "ForumCancelled",
     "MessageError",
     "PlacesFull",
     "audit_record",
