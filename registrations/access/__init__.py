@@ -1,0 +1,23 @@
+"""How an approved journalist reaches the meeting: per forum, the shared
+address, Zoom's registrants API (`zoom`) or a self-hosted Jitsi Meet with
+short-lived tokens (`jitsi`)."""
+
+
+def providers_in_use():
+    """The providers forums are set to (MediaAccreditation.provider), or an
+    empty set while that field or its table does not exist yet (before
+    `migrate`, or with no database to read)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import DatabaseError, transaction
+
+    from registrations.models import MediaAccreditation
+
+    try:
+        MediaAccreditation._meta.get_field("provider")
+    except FieldDoesNotExist:
+        return set()
+    try:
+        with transaction.atomic():
+            return set(MediaAccreditation.objects.values_list("provider", flat=True).distinct())
+    except DatabaseError:
+        return set()
