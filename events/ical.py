@@ -73,7 +73,8 @@ def _vevent(*, item, summary, text, url, zone, location, status="CONFIRMED", ext
 
 
 def _location(event):
-    return event.stream_url or _("Online")
+    channel = next((c for c in event.channels.all() if c.url), None)
+    return channel.url if channel else _("Online")
 
 
 @lru_cache(maxsize=64)

@@ -43,7 +43,10 @@ def test_demo_forum_is_on_24_june_2021_at_1600_minsk_time_in_three_languages(dem
         values = [getattr(demo_event, f"{field}_{lang}") for lang in ("en", "ru", "be")]
         assert all(values), field
         assert len(set(values)) == 3, field
-    assert demo_event.stream_url == demo_event.facebook_url == ""
+    assert demo_event.facebook_url == ""
+    assert [(c.language, c.name, c.url) for c in demo_event.channels.all()] == [
+        ("original", "YouTube: Belarusians Abroad", "")
+    ]
     sessions = list(demo_event.sessions.all())
     assert len(sessions) >= 4
     assert sessions[0].start == demo_event.start
@@ -178,4 +181,8 @@ def test_demo_forum_names_its_channel_and_says_when_the_link_comes(client, demo_
     page = soup(client.get(f"/{lang}/events/new-belarus-against-torture/"))
     take_part = text(page.select_one("section[aria-labelledby=take-part-title]"))
     assert channel in take_part
-    assert demo_event.stream_url == ""
+    assert "YouTube: Belarusians Abroad" in take_part
+    assert "The link will appear on this page on the day of the forum." in text(page.select_one(".channel")) or (
+        lang != "en"
+    )
+    assert not page.select(".channel a.channel-link")

@@ -169,7 +169,8 @@ def test_youtube_is_a_plain_link_and_the_embed_waits_for_a_click(client):
         stream_url="https://www.youtube.com/watch?v=abcDEF12345", facebook_url="https://facebook.com/events/1"
     )
     page = soup(client.get(f"/en/events/{event.slug}/"))
-    assert page.find("a", string="Watch on YouTube")["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
+    link = page.find("a", string="Watch in the original language")
+    assert link["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
     assert page.find("a", string="The event on Facebook")["href"] == "https://facebook.com/events/1"
     assert page.select_one(".video-slot")["data-embed"] == "https://www.youtube-nocookie.com/embed/abcDEF12345"
     assert page.find("iframe") is None
