@@ -14,6 +14,20 @@ from .models import Event, HttpsURLField, Session, youtube_embed_url
 ORIGINAL = "original"
 LANGUAGE_CHOICES = [(ORIGINAL, _("Original language (as the speakers speak)")), *settings.LANGUAGES]
 
+# Whole phrases per language (a language's name cannot be put into a Russian or Belarusian sentence as it is).
+WATCH_LABELS = {
+    ORIGINAL: _("Watch in the original language"),
+    "en": _("Watch in English"),
+    "ru": _("Watch in Russian"),
+    "be": _("Watch in Belarusian"),
+}
+RECORDING_LABELS = {
+    ORIGINAL: _("Recording in the original language"),
+    "en": _("Recording in English"),
+    "ru": _("Recording in Russian"),
+    "be": _("Recording in Belarusian"),
+}
+
 https_only = URLValidator(schemes=["https"], message=_("Enter an address that starts with https://."))
 
 
@@ -44,6 +58,10 @@ class Channel(models.Model):
 
     def __str__(self):
         return self.name or self.url or self.get_language_display()
+
+    @property
+    def link_label(self):
+        return WATCH_LABELS.get(self.language, WATCH_LABELS[ORIGINAL])
 
     @property
     def embed_url(self):
@@ -100,3 +118,7 @@ class Recording(models.Model):
         """Shown once what it records has ended (the session, or the forum)."""
         item = self.session or self.event
         return getattr(item, "actual_end", None) or item.end
+
+    @property
+    def link_label(self):
+        return RECORDING_LABELS.get(self.language, RECORDING_LABELS[ORIGINAL])

@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .channels import ORIGINAL, RECORDING_LABELS
 from .history import ChangeEntry
 from .localtime import describe_range
 from .models import Event
@@ -20,7 +21,6 @@ from .status import status_sentence, when_text
 
 # At most this many entries: a feed reader needs the recent news, not the archive.
 MAX_ENTRIES = 50
-_LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,6 @@ class Entry:
     description: str
     published: datetime
     updated: datetime
-
-
-def _language_name(code):
-    return _("the original language") if code == "original" else str(_LANGUAGE_NAMES.get(code, code))
 
 
 def _forum_entry(event):
@@ -59,10 +55,8 @@ def _change_title(entry):
             "Delayed by %(minutes)d minute: %(title)s", "Delayed by %(minutes)d minutes: %(title)s", minutes
         ) % {"minutes": minutes, "title": subject}
     if entry.kind == kind.RECORDING:
-        return _("Recording in %(language)s: %(title)s") % {
-            "language": _language_name(entry.language),
-            "title": subject,
-        }
+        label = RECORDING_LABELS.get(entry.language, RECORDING_LABELS[ORIGINAL])
+        return _("%(recording)s: %(title)s") % {"recording": label, "title": subject}
     words = {
         kind.RESCHEDULED: _("New time: %(title)s"),
         kind.POSTPONED: _("Postponed: %(title)s"),

@@ -144,8 +144,12 @@ def test_event_state_follows_the_clock(client, start, end, state):
     event = _event_at(start, end, recording_url="https://www.youtube.com/watch?v=recording01")
     page = soup(client.get(f"/en/events/{event.slug}/"))
     assert text(page.select_one(".event-state")) == state
-    recording = page.find("a", string="Watch the recording")
+    recording = page.select_one(".forum-recordings a")
     assert (recording is not None) == (state == "Ended")
+    assert recording is None or (text(recording), recording["href"]) == (
+        "Recording in the original language",
+        "https://www.youtube.com/watch?v=recording01",
+    )
 
 
 def test_home_features_the_live_event_over_the_next_one(client):
