@@ -28,7 +28,7 @@ RECORDING_LABELS = {
     "be": _("Recording in Belarusian"),
 }
 
-https_only = URLValidator(schemes=["https"], message=_("Enter an address that starts with https://."))
+https_only = URLValidator(schemes=["https"], message=_("Enter an address that starts with https://."), code="not_https")
 
 
 class Channel(models.Model):

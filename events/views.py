@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from plumbing.pagecache import public_page
@@ -102,7 +103,13 @@ def session_calendar(request, slug, pk):
     event = _published_event(slug)
     session = get_object_or_404(event.sessions, pk=pk)
     page_url = request.build_absolute_uri(event.get_absolute_url())
-    content = ical.session_calendar(session, event=event, page_url=page_url)
+    # Once the session has ended, its URL is its recording (in the reader's language when there is one).
+    shown = recordings_shown(session.recordings.all(), timezone.now())
+    language = get_language()
+    recording = next((r for r in shown if r.language == language), shown[0] if shown else None)
+    content = ical.session_calendar(
+        session, event=event, page_url=page_url, recording_url=recording.url if recording else ""
+    )
     return CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
 
 

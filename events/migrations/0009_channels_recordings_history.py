@@ -91,6 +91,7 @@ class Migration(migrations.Migration):
                         help_text="https only. A YouTube video or live-video address also gets a player that loads when a visitor presses Play; any other address (a channel page, say) is a link. Empty: “link on the day”.",
                         validators=[
                             django.core.validators.URLValidator(
+                                code="not_https",
                                 message="Enter an address that starts with https://.", schemes=["https"]
                             )
                         ],
@@ -137,6 +138,7 @@ class Migration(migrations.Migration):
                     events.models.HttpsURLField(
                         validators=[
                             django.core.validators.URLValidator(
+                                code="not_https",
                                 message="Enter an address that starts with https://.", schemes=["https"]
                             )
                         ],
