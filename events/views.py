@@ -1,3 +1,4 @@
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,12 +30,13 @@ def home(request):
     return render(request, "events/home.html", context)
 
 
-def the_day(event, now):
+def the_day(event, now, *, with_speakers=False):
     """The forum day's part of a page at `now`: its channels, what is on now
     and next, and the recordings that can be watched (each session's are put
     on the session as `shown_recordings`). Returns a context, and the
     sessions in programme order."""
-    sessions = list(event.sessions.prefetch_related("speakers"))
+    prefetch_related_objects([event], "channels", "recordings")
+    sessions = list(event.sessions.prefetch_related("speakers") if with_speakers else event.sessions.all())
     recordings = list(event.recordings.all())
     channels = list(event.channels.all())
     shown = recordings_shown(recordings, now)
@@ -55,7 +57,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
     people do there (the site composes it with registrations' offers)."""
     event = _published_event(slug)
     now = timezone.now()
-    day = the_day(event, now)
+    day = the_day(event, now, with_speakers=True)
     sessions = day["sessions"]
     roles = EventOrganisation.objects.filter(event=event).select_related("organisation")
     page_url = request.build_absolute_uri(event.get_absolute_url())
@@ -92,6 +94,7 @@ event_detail = public_page(require_safe(event_page))
 @require_safe
 def event_calendar(request, slug):
     event = _published_event(slug)
+    prefetch_related_objects([event], "channels")
     page_url = request.build_absolute_uri(event.get_absolute_url())
     content = ical.event_calendar(event, event.sessions.all(), page_url=page_url)
     return CalendarResponse(content, filename=f"{event.slug}.ics")
