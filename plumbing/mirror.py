@@ -14,7 +14,9 @@ from any static host under any path:
 - the Declaration shows its text and count, never signatories' names (they
   could not be erased from hosts we do not control);
 - the webcal link becomes a link to the copied `.ics` (a feed on a mirror
-  would ask a host that may move).
+  would ask a host that may move);
+- the Atom feed is copied with its links made relative, as a page's are, so
+  a reader of the mirror's feed is led into the mirror.
 
 The same content and clock give the same bytes. The copy is written into a
 new directory beside `directory`, which is then a symbolic link swapped to it
@@ -64,6 +66,7 @@ _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<value>[^'")]+)\1\s*\)""")
 _SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 _LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 NOT_FOUND_FILE = "404.html"
+_REWRITTEN_TYPES = ("text/html", "application/atom+xml")
 
 
 def is_mirror_request(request):
@@ -144,7 +147,8 @@ class _Crawl:
         response = self._get(path)
         if response.status_code != 200:
             return None
-        return name, response.content, response.get("Content-Type", "").startswith("text/html")
+        # The Atom feed's links are rewritten as a page's are: its copy leads into the mirror.
+        return name, response.content, response.get("Content-Type", "").startswith(_REWRITTEN_TYPES)
 
     def _not_found(self, path):
         """The live 404 page (Django's view and our template), without a
