@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from plumbing.pagecache import public_page
 
 from . import ical
+from .day import boundaries, expire_at_next_boundary
 from .localtime import describe_range, group_by_day
 from .models import Event, EventOrganisation
 from .responses import CalendarResponse
@@ -19,7 +20,10 @@ def _published_event(slug):
 @require_safe
 def home(request):
     featured, others = Event.objects.featured_and_others()
-    return render(request, "events/home.html", {"featured": featured, "others": others})
+    response = render(request, "events/home.html", {"featured": featured, "others": others})
+    # The forums' own starts and ends (a block showing a forum's sessions would add theirs: `boundaries`).
+    events = [e for e in (featured, *others) if e is not None]
+    return expire_at_next_boundary(response, [instant for e in events for instant in boundaries(e, ())])
 
 
 def event_page(request, slug, *, template_name="events/event_detail.html", offers=None):
@@ -27,7 +31,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
     `offers(event)`, when given, adds to the context what a floor above lets
     people do there (the site composes it with registrations' offers)."""
     event = _published_event(slug)
-    sessions = event.sessions.prefetch_related("speakers")
+    sessions = list(event.sessions.prefetch_related("speakers"))
     roles = EventOrganisation.objects.filter(event=event).select_related("organisation")
     page_url = request.build_absolute_uri(event.get_absolute_url())
     calendar_url = request.build_absolute_uri(event.get_calendar_url())
@@ -52,7 +56,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
         "summary": summary(event),
         **(offers(event) if offers else {}),
     }
-    return render(request, template_name, context)
+    return expire_at_next_boundary(render(request, template_name, context), boundaries(event, sessions))
 
 
 event_detail = public_page(require_safe(event_page))
@@ -63,8 +67,10 @@ event_detail = public_page(require_safe(event_page))
 def event_calendar(request, slug):
     event = _published_event(slug)
     page_url = request.build_absolute_uri(event.get_absolute_url())
-    content = ical.event_calendar(event, event.sessions.all(), page_url=page_url)
-    return CalendarResponse(content, filename=f"{event.slug}.ics")
+    sessions = list(event.sessions.all())
+    content = ical.event_calendar(event, sessions, page_url=page_url)
+    response = CalendarResponse(content, filename=f"{event.slug}.ics")
+    return expire_at_next_boundary(response, boundaries(event, sessions))
 
 
 @public_page
@@ -74,7 +80,8 @@ def session_calendar(request, slug, pk):
     session = get_object_or_404(event.sessions, pk=pk)
     page_url = request.build_absolute_uri(event.get_absolute_url())
     content = ical.session_calendar(session, event=event, page_url=page_url)
-    return CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
+    response = CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
+    return expire_at_next_boundary(response, boundaries(event, [session]))
 
 
 @public_page
