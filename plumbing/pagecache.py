@@ -38,6 +38,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld+json", "image/svg+xml")
 # Representation metadata a 304 leaves out (RFC 9110, 15.4.5): the client keeps
@@ -136,12 +137,13 @@ def bump(**kwargs):
     exactly when they can see the new content."""
     from .models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+    now = timezone.now()
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now):
         try:
             with transaction.atomic():
-                ContentVersion.objects.create(pk=1, value=1)
+                ContentVersion.objects.create(pk=1, value=1, changed_at=now)
         except IntegrityError:
-            ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+            ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now)
     _version["state"] = (None, 0.0)
 
 
