@@ -1,13 +1,23 @@
 """The forum day, computed: what is on now, what comes next, what has
-ended and can be watched again. Pure: objects and an instant in, a value out
-(no request, no clock, no query beyond the objects' own prefetched relations).
+ended and can be watched again, and the instants at which what a public page
+shows changes by itself, with no edit (a session starts or ends, the forum
+starts or ends). A cached copy of a page, here, in a browser, in nginx or in
+the static mirror, must not outlive the next one. The day's functions are
+pure: objects and an instant in, a value out.
 
 A session's actual start and end (`actual_start`, `actual_end`, when an editor
 marked them) count before the planned ones, so the page follows the day as it
 happens. Cancelled sessions are never on."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.utils import timezone
+
+from plumbing.pagecache import expires_within
+
+from .models import Event, Session
 
 
 def start_of(item):
@@ -84,3 +94,39 @@ def day_at(event, sessions, now, recordings=()):
     if now >= event.end and current is None and following is None:
         return Day(phase="after", last_ended=last_ended, recordings=last_recordings)
     return Day(phase="during", current=current, following=following, last_ended=last_ended, recordings=last_recordings)
+
+
+def seconds_to(instant, now=None):
+    """Whole seconds from `now` until `instant`, rounded up (a page kept that
+    long changes at most a second late), or None without an instant."""
+    if instant is None:
+        return None
+    return max(1, math.ceil((instant - (now or timezone.now())).total_seconds()))
+
+
+def published_boundaries(events=None):
+    """Every boundary of the published events (or of `events`), sorted, from one query for the sessions."""
+    events = list(Event.objects.published() if events is None else events)
+    sessions = {}
+    for session in Session.objects.filter(event__in=[e.pk for e in events]).only(
+        "event_id", "start", "end", "actual_start", "actual_end", "is_cancelled"
+    ):
+        sessions.setdefault(session.event_id, []).append(session)
+    return sorted({instant for event in events for instant in boundaries(event, sessions.get(event.pk, ()))})
+
+
+def upcoming_boundaries(now=None):
+    """The published events' boundaries still ahead (the static mirror is
+    exported again at each: settings.MIRROR_BOUNDARIES names this)."""
+    now = now or timezone.now()
+    return [instant for instant in published_boundaries() if instant > now]
+
+
+def expire_at_next_boundary(response, instants, now=None):
+    """A page showing state in time is kept (by the page cache, browsers and
+    nginx) no longer than until the next of `instants`."""
+    now = now or timezone.now()
+    seconds = seconds_to(next((instant for instant in sorted(instants) if instant > now), None), now)
+    if seconds is not None:
+        expires_within(response, seconds)
+    return response

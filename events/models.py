@@ -323,6 +323,9 @@ class Session(ScheduledMixin):
     previous_start = models.DateTimeField(
         _("previous start"), null=True, blank=True, editable=False, help_text=_("Where a moved session was.")
     )
+    # Set by an editor's "started now" / "ended now" on the day; the planned times above stay the schedule.
+    actual_start = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
+    actual_end = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("session")

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from plumbing.pagecache import public_page
 
 from . import ical
-from .day import day_at, recordings_shown
+from .day import boundaries, day_at, expire_at_next_boundary, recordings_shown
 from .localtime import describe_range, group_by_day
 from .models import Event, EventOrganisation
 from .responses import CalendarResponse
@@ -25,9 +25,12 @@ def home(request):
     now = timezone.now()
     featured, others = Event.objects.featured_and_others(now)
     context = {"featured": featured, "others": others}
+    instants = [instant for e in others for instant in boundaries(e, ())]
     if featured is not None:
         context.update(the_day(featured, now))
-    return render(request, "events/home.html", context)
+        # The featured forum shows its sessions (now and next): their starts and ends count too.
+        instants += boundaries(featured, context["sessions"])
+    return expire_at_next_boundary(render(request, "events/home.html", context), instants)
 
 
 def the_day(event, now, *, with_speakers=False):
@@ -84,7 +87,7 @@ def event_page(request, slug, *, template_name="events/event_detail.html", offer
         "summary": summary(event),
         **(offers(event) if offers else {}),
     }
-    return render(request, template_name, context)
+    return expire_at_next_boundary(render(request, template_name, context), boundaries(event, sessions))
 
 
 event_detail = public_page(require_safe(event_page))
@@ -96,8 +99,10 @@ def event_calendar(request, slug):
     event = _published_event(slug)
     prefetch_related_objects([event], "channels")
     page_url = request.build_absolute_uri(event.get_absolute_url())
-    content = ical.event_calendar(event, event.sessions.all(), page_url=page_url)
-    return CalendarResponse(content, filename=f"{event.slug}.ics")
+    sessions = list(event.sessions.all())
+    content = ical.event_calendar(event, sessions, page_url=page_url)
+    response = CalendarResponse(content, filename=f"{event.slug}.ics")
+    return expire_at_next_boundary(response, boundaries(event, sessions))
 
 
 @public_page
@@ -113,7 +118,8 @@ def session_calendar(request, slug, pk):
     content = ical.session_calendar(
         session, event=event, page_url=page_url, recording_url=recording.url if recording else ""
     )
-    return CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
+    response = CalendarResponse(content, filename=f"{event.slug}-{session.pk}.ics")
+    return expire_at_next_boundary(response, boundaries(event, [session]))
 
 
 @public_page

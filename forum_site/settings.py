@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "plumbing.context_processors.site",
                 "plumbing.context_processors.ways_in",
+                "plumbing.context_processors.mirror_describes",
             ],
         },
     },
@@ -535,6 +536,9 @@ MIRROR_URLS = [url.rstrip("/") + "/" for url in env.list("MIRROR_URLS", default=
 # database task backend and `manage.py db_worker` (a system check says so). Empty: off.
 MIRROR_EXPORT_DIR = env.str("MIRROR_EXPORT_DIR", default="")
 MIRROR_EXPORT_SECONDS = env.int("MIRROR_EXPORT_SECONDS", default=60)
+# The instants at which a public page changes by itself (a session starts or ends):
+# the mirror is exported again at each (plumbing.mirror; the function lives in events).
+MIRROR_BOUNDARIES = "events.day.published_boundaries"
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {

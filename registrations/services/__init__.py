@@ -9,6 +9,7 @@ where a feature adds nothing to a step (confirming; withdrawing a signature),
 callers call the shared step itself (`person_confirm`, `person_withdraw`)."""
 
 from .audit import audit_record
+from .day import programme_delay, session_end_mark, session_start_mark
 from .declaration import (
     signature_correct,
     signature_hide,
@@ -58,6 +59,7 @@ __all__ = [
     "person_withdraw",
     "personal_data_purge",
     "places_left",
+    "programme_delay",
     "registration_approve",
     "registration_correct",
     "registration_decide",
@@ -68,6 +70,8 @@ __all__ = [
     "registration_submit",
     "registration_waitlist",
     "registration_withdraw",
+    "session_end_mark",
+    "session_start_mark",
     "signature_correct",
     "signature_hide",
     "signature_names_accept",
