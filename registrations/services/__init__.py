@@ -8,6 +8,7 @@ Each service is named after the row it changes (`registration_approve`,
 where a feature adds nothing to a step (confirming; withdrawing a signature),
 callers call the shared step itself (`person_confirm`, `person_withdraw`)."""
 
+from .access import AccessError, access_opened, access_reissue, access_revoke
 from .audit import audit_record
 from .declaration import (
     signature_correct,
@@ -39,9 +40,13 @@ from .people import person_confirm, person_withdraw
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
+    "AccessError",
     "DecisionError",
     "MessageError",
     "PlacesFull",
+    "access_opened",
+    "access_reissue",
+    "access_revoke",
     "audit_record",
     "event_copy",
     "event_personal_data_purge",

@@ -34,7 +34,7 @@ def _forum():
         start=START,
         contact_email="team@forum.example.org",
     )
-    make_accreditation(event, zoom_url=ZOOM, closes_at=None)
+    make_accreditation(event, meeting_url=ZOOM, closes_at=None)
     return event
 
 

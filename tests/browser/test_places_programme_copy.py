@@ -53,7 +53,7 @@ def test_a_moved_session_reaches_journalists_as_one_updated_entry_in_russian(sit
         start=datetime(2027, 6, 24, 16, 0, tzinfo=MINSK),
         is_published=True,
     )
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/111")
+    make_accreditation(event, meeting_url="https://zoom.example.org/j/111")
     make_session(event, title_en="Opening", title_ru="Открытие", start=event.start)
     make_session(event, title_en="Witnesses", title_ru="Свидетели", start=event.start + timedelta(hours=1))
     reviewer = User.objects.create_user("someone", password="x" * 20)

@@ -32,7 +32,7 @@ def forum():
         start=datetime(2027, 6, 24, 16, 0, tzinfo=MINSK),
         contact_email="team@forum.example.org",
     )
-    make_accreditation(event, zoom_url=ZOOM)
+    make_accreditation(event, meeting_url=ZOOM)
     return event
 
 

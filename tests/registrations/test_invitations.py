@@ -84,7 +84,7 @@ def forum():
         start=datetime(2027, 6, 24, 16, 0, tzinfo=MINSK),
         contact_email="team@forum.example.org",
     )
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/111")
+    make_accreditation(event, meeting_url="https://zoom.example.org/j/111")
     return event
 
 
@@ -176,7 +176,7 @@ def test_zoom_change_sends_the_new_location_with_a_higher_sequence(forum, editor
     client, _user = editor
     _approved(forum, "c@example.org")
     accreditation = MediaAccreditation.objects.get(event=forum)
-    accreditation.zoom_url = "https://zoom.example.org/j/222"
+    accreditation.meeting_url = "https://zoom.example.org/j/222"
     accreditation.save()
     client.post(reverse("admin:events_event_notify", args=[forum.pk]))
     approval, update = mail_server.to("c@example.org")

@@ -37,7 +37,7 @@ def open_accreditation(demo_event):
     return make_accreditation(
         demo_event,
         closes_at=timezone.now() + timedelta(days=1),
-        zoom_url="https://zoom.example.org/j/987654321",
+        meeting_url="https://zoom.example.org/j/987654321",
         access_note_en="Meeting ID 987 654 321, passcode 4242",
         access_note_be="Ідэнтыфікатар 987 654 321, пароль 4242",
     )
