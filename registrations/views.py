@@ -4,8 +4,8 @@ one generic view helper; each feature's view names its model and service."""
 import functools
 
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.models import Event
@@ -15,8 +15,8 @@ from plumbing.ratelimit import limit_posts
 
 from . import access_page, counts, links, services
 from .access import links as access_links
-from .mail import _on_onion
 from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
+from .mail import _on_onion
 from .models import Declaration, MediaRegistration, Signature, accreditation_of
 
 SIGNATURES_PER_PAGE = 50

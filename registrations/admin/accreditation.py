@@ -32,7 +32,7 @@ FIELDS = (
 class MediaAccreditationForm(forms.ModelForm):
     class Meta:
         model = MediaAccreditation
-        fields = "__all__"
+        fields = [name for row in FIELDS for name in (row if isinstance(row, tuple) else (row,))]
 
     def clean(self):
         cleaned = super().clean()

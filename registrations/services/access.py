@@ -110,7 +110,7 @@ def calendar_cancel_send(*, registration):
 def _send_once(message):
     try:
         message.send()
-    except Exception as exc:  # noqa: BLE001 (any failure of the mail server: nothing is kept to retry)
+    except Exception as exc:
         logger.warning("cancellation after a withdrawal not sent: %s", type(exc).__name__)
 
 
