@@ -217,7 +217,7 @@ def programme_text(event, sessions):
         lines.append("")
         lines.append(format_date(items[0].start, zone))
         for session in items:
-            title = _summary(session.title, cancelled=session.is_cancelled)
+            title = _summary(session.title, status="CANCELLED" if session.is_cancelled else "CONFIRMED")
             lines.append(f"{describe_times(session.start, session.end, zone)} {title}")
     return "\n".join(lines)
 
