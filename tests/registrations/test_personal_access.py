@@ -103,7 +103,8 @@ def test_approve_open_in_the_window_reject_and_the_link_is_withdrawn(
         response = client.get(link)
     assert response.status_code == 302
     assert response["Location"] == MEETING
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
     assert not getattr(resolve("/en/media/access/").func, "is_public_page", False)
 
     services.registration_reject(registration=registration, by=user)
@@ -193,7 +194,8 @@ def test_a_reviewer_revokes_and_reissues_from_the_registrations_page(forum, revi
     part, _ics, _cal, cancelled = _calendar(revoked)
     assert part.get_param("method") == "CANCEL"
     first = _calendar(approval)[3]
-    assert str(cancelled["UID"]) == str(first["UID"]) and cancelled["SEQUENCE"] > first["SEQUENCE"]
+    assert str(cancelled["UID"]) == str(first["UID"])
+    assert cancelled["SEQUENCE"] > first["SEQUENCE"]
 
     client.post(access_url, {"access": "reissue"})
     *_earlier, reissued = mail_server.to("r@example.org")
@@ -340,3 +342,12 @@ def test_the_upgrade_moves_the_zoom_link_to_the_shared_meeting_address():
     assert (accreditation.provider, accreditation.meeting_url) == ("shared", MEETING)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_provider_configured_in_part_is_named_by_the_system_check(settings):
+    from registrations.access.checks import check_provider_credentials
+
+    assert check_provider_credentials() == []
+    settings.ZOOM_ACCOUNT_ID, settings.ZOOM_CLIENT_ID = "account", "client"
+    (warning,) = check_provider_credentials()
+    assert "ZOOM_CLIENT_SECRET, ZOOM_ALIAS_DOMAIN missing" in warning.msg
