@@ -351,3 +351,43 @@ def test_a_provider_configured_in_part_is_named_by_the_system_check(settings):
     settings.ZOOM_ACCOUNT_ID, settings.ZOOM_CLIENT_ID = "account", "client"
     (warning,) = check_provider_credentials()
     assert "ZOOM_CLIENT_SECRET, ZOOM_ALIAS_DOMAIN missing" in warning.msg
+
+
+def test_the_onion_form_of_the_link_is_beside_it_and_no_onion_location_header(
+    forum, client, admin_user, mail_server, settings
+):
+    onion = "http://" + ("belarusforum" * 5)[:56] + ".onion"
+    settings.ONION_URL = onion
+    _approve(forum, "o@example.org", admin_user, "ru")
+    (approval,) = mail_server.to("o@example.org")
+    link = link_in(approval, "/ru/media/access/")
+    body = approval.get_body(("plain",)).get_content()
+    assert f"В Tor Browser: {onion}{link}" in body
+    assert "Onion-Location" not in client.get(link)
+
+
+def test_a_revoked_journalists_status_page_says_so(forum, admin_user, client, mail_server):
+    registration = _approve(forum, "v@example.org", admin_user, "be")
+    status = link_in(mail_server.to("v@example.org")[0], "/be/media/status/")
+    services.access_revoke(registration=registration, by=admin_user)
+    main = soup(client.get(status)).select_one("main")
+    assert "Арганізатары адклікалі ваш доступ." in text(main)
+    assert main.select_one("#access-link") is None
+
+
+def test_journalists_approved_before_the_upgrade_get_their_link_by_the_command(forum, admin_user, mail_server):
+    from django.core.management import call_command
+
+    registration = _approve(forum, "old@example.org", admin_user)
+    # As the upgrade leaves them: an accreditation one revision ahead of what they hold.
+    MediaAccreditation.objects.filter(event=forum).update(access_revision=1)
+    MediaRegistration.objects.filter(pk=registration.pk).update(invitation_sequence=0)
+    forum.end = datetime.now(UTC) + timedelta(days=30)
+    forum.start = forum.end - timedelta(hours=3)
+    forum.save()
+    call_command("send_access_links", "--by", admin_user.username)
+    _approval, update = mail_server.to("old@example.org")
+    assert "/en/media/access/?t=" in update.get_body(("plain",)).get_content()
+    assert not _holds_meeting(update.as_string())
+    call_command("send_access_links", "--by", admin_user.username)
+    assert len(mail_server.to("old@example.org")) == 2
