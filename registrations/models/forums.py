@@ -74,7 +74,7 @@ class MediaAccreditation(models.Model):
         help_text=_("From this long before the start until the forum's end (delays included), the links work."),
     )
     erased_count = models.PositiveIntegerField(_("registrations erased after the event"), default=0, editable=False)
-    # Grows with each change of the access (the meeting, the note): part of
+    # Grows with each change of the access note: part of
     # the invitation's SEQUENCE, with the event's own.
     access_revision = models.PositiveIntegerField(_("access revision"), default=0, editable=False)
     capacity = models.PositiveIntegerField(
@@ -101,13 +101,10 @@ class MediaAccreditation(models.Model):
     def __str__(self):
         return str(self.event)
 
-    ACCESS_FIELDS = (
-        "provider",
-        "meeting_url",
-        "zoom_meeting_id",
-        "jitsi_room",
-        *(f"access_note_{code}" for code, _name in settings.LANGUAGES),
-    )
+    # What the invitation says of the access: the note. The meeting itself
+    # (its address, passcode, provider) can change without a mail: journalists
+    # keep their personal link, which leads to whatever is set now.
+    ACCESS_FIELDS = tuple(f"access_note_{code}" for code, _name in settings.LANGUAGES)
 
     def save(self, *args, **kwargs):
         """A changed access makes a new revision of the invitation."""

@@ -63,15 +63,18 @@ def test_a_queued_update_gives_no_access_after_a_rejection(admin_user):
     accreditation = make_accreditation(event, meeting_url=ZOOM)
     registration = make_registration(event)
     services.registration_approve(registration=registration, by=admin_user)
-    accreditation.meeting_url = ZOOM + "-new"
+    accreditation.access_note_en = "Interpretation: channel 5"
     accreditation.save()
     with override_settings(EMAIL_BACKEND="tests.registrations.test_access_after_decisions._DownBackend"):
-        services.invitation_update_send(event=event, by=admin_user)
+        assert services.invitation_update_send(event=event, by=admin_user) == 1
     services.registration_reject(registration=registration, by=admin_user)
     django_mail.outbox.clear()
     OutgoingMail.objects.filter(kind="update").update(next_attempt_at=timezone.now())
     services.mail_send_due()
     assert ZOOM not in _sent_text()
+    assert "/media/access/" not in _sent_text()
+    update = OutgoingMail.objects.get(kind="update")
+    assert (update.status, update.last_error) == ("failed", "NoRecipient")
 
 
 def test_notifying_a_forum_without_accreditation_writes_to_nobody(admin_user):

@@ -178,11 +178,17 @@ def test_time_change_sends_an_update_after_the_editor_confirms(forum, editor, ma
     assert len(mail_server.messages) == 4
 
 
-def test_a_meeting_change_sends_an_update_with_the_same_personal_link(forum, editor, mail_server, icaljs):
+def test_a_meeting_change_needs_no_mail_and_a_note_change_sends_the_same_personal_link(
+    forum, editor, mail_server, icaljs
+):
     client, _user = editor
     _approved(forum, "c@example.org")
     accreditation = MediaAccreditation.objects.get(event=forum)
+    # The meeting moves: the journalist's link leads to the new one; nobody is behind.
     accreditation.meeting_url = "https://zoom.example.org/j/222"
+    accreditation.save()
+    assert not services.invitation_holders_behind(event=forum).exists()
+    accreditation.access_note_en = "Interpretation: channel 3"
     accreditation.save()
     client.post(reverse("admin:events_event_notify", args=[forum.pk]))
     approval, update = mail_server.to("c@example.org")
@@ -193,6 +199,7 @@ def test_a_meeting_change_sends_an_update_with_the_same_personal_link(forum, edi
     assert new["uid"] == old["uid"]
     assert new["sequence"] > old["sequence"]
     assert new["method"] == "REQUEST"
+    assert "Interpretation: channel 3" in str(_vevent(_invitation(update)[1])[1]["DESCRIPTION"])
     assert b"zoom.example.org" not in update.as_bytes()
 
 
