@@ -12,6 +12,9 @@ class EventsConfig(AppConfig):
         # The programme is public content: any edit makes every cached page stale.
         session = self.get_model("Session")
         watch(
-            *(self.get_model(name) for name in ("Event", "Session", "Speaker", "Organisation", "EventOrganisation")),
+            *(
+                self.get_model(name)
+                for name in ("Event", "Session", "Speaker", "Organisation", "EventOrganisation", "Channel", "Recording")
+            ),
             relations=[session.speakers.through],
         )

@@ -73,7 +73,8 @@ def _vevent(*, item, summary, text, url, zone, location, status="CONFIRMED", ext
 
 
 def _location(event):
-    return event.stream_url or _("Online")
+    channel = next((c for c in event.channels.all() if c.url), None)
+    return channel.url if channel else _("Online")
 
 
 @lru_cache(maxsize=64)
@@ -124,13 +125,16 @@ def _joined(*parts):
     return "\n\n".join(part for part in parts if part)
 
 
-def session_vevent(session, *, event, page_url):
+def session_vevent(session, *, event, page_url, recording_url=""):
+    """A session's entry; once it has ended, `recording_url` (its recording) is its URL."""
     status = _session_status(session, event)
     return _vevent(
         item=session,
         summary=_summary(session.title, status=status),
-        text=_joined(event.title, session.description),
-        url=f"{page_url}#session-{session.pk}",
+        text=_joined(
+            event.title, session.description, recording_url and _("Recording: %(url)s") % {"url": recording_url}
+        ),
+        url=recording_url or f"{page_url}#session-{session.pk}",
         zone=event.zone,
         location=_location(event),
         status=status,
@@ -165,9 +169,9 @@ def event_calendar(event, sessions, *, page_url):
     return _finish(cal, event)
 
 
-def session_calendar(session, *, event, page_url):
+def session_calendar(session, *, event, page_url, recording_url=""):
     cal = _calendar(f"{event.title}: {session.title}", event.timezone)
-    cal.add_component(session_vevent(session, event=event, page_url=page_url))
+    cal.add_component(session_vevent(session, event=event, page_url=page_url, recording_url=recording_url))
     return _finish(cal, event)
 
 

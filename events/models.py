@@ -149,13 +149,7 @@ class Event(ScheduledMixin):
         validators=[_validate_timezone],
         help_text=_("The zone in which the page shows times, e.g. Europe/Minsk."),
     )
-    stream_url = HttpsURLField(
-        _("YouTube stream"),
-        blank=True,
-        help_text=_("A YouTube video or live address; shown as a link, embedded only when a visitor asks."),
-    )
     facebook_url = HttpsURLField(_("Facebook event"), blank=True)
-    recording_url = HttpsURLField(_("recording"), blank=True, help_text=_("Shown once the event has ended."))
     is_published = models.BooleanField(_("published"), default=False)
     status = models.CharField(
         _("status"),
@@ -284,10 +278,6 @@ class Event(ScheduledMixin):
             return self.State.LIVE
         return self.State.ENDED
 
-    @property
-    def stream_embed_url(self):
-        return youtube_embed_url(self.stream_url)
-
     def programme_changed(self):
         """A session was added, moved, renamed, cancelled or deleted: the
         forum's own calendar entry (which carries the programme in the
@@ -333,6 +323,9 @@ class Session(ScheduledMixin):
     previous_start = models.DateTimeField(
         _("previous start"), null=True, blank=True, editable=False, help_text=_("Where a moved session was.")
     )
+    # Set by an editor's "started now" / "ended now" on the day; the planned times above stay the schedule.
+    actual_start = models.DateTimeField(_("started at"), null=True, blank=True, editable=False)
+    actual_end = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("session")
@@ -441,3 +434,8 @@ def youtube_embed_url(url):
     if not _YOUTUBE_ID.match(video_id):
         return ""
     return f"https://www.youtube-nocookie.com/embed/{video_id}"
+
+
+# The forum day's models live beside the programme's (one app, smaller modules).
+from .channels import Channel, Recording  # noqa: E402, F401
+from .history import ChangeEntry  # noqa: E402, F401

@@ -25,6 +25,10 @@ EVENT_STATUS = {
 }
 
 
+def _first_channel_url(event):
+    return next((channel.url for channel in event.channels.all() if channel.url), "")
+
+
 def event_jsonld(event, *, page_url, organisers=()):
     data = {
         "@context": "https://schema.org",
@@ -35,7 +39,7 @@ def event_jsonld(event, *, page_url, organisers=()):
         "endDate": event.end.astimezone(event.zone).isoformat(),
         "eventStatus": EVENT_STATUS[event.status],
         "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
-        "location": {"@type": "VirtualLocation", "url": event.stream_url or page_url},
+        "location": {"@type": "VirtualLocation", "url": _first_channel_url(event) or page_url},
         "url": page_url,
     }
     if event.previous_start is not None and event.status != event.Status.SCHEDULED:

@@ -156,6 +156,11 @@ EVENT = {
     "timezone": "Europe/Minsk",
 }
 
+# The public ways to follow the forum. The stream's address is announced on the day: empty until then.
+CHANNELS = [
+    {"language": "original", "name": "YouTube: Belarusians Abroad", "url": ""},
+]
+
 ORGANISATIONS = [
     {
         "key": "hrd-against-torture",

@@ -31,9 +31,35 @@ class StrictEnv(environ.Env):
     # Free text (a name shown to people) may hold " #"; everything else may not.
     FREE_TEXT = frozenset(("SITE_NAME", "OTP_TOTP_ISSUER"))
     # One URL, or comma-separated URLs: scheme://something, no whitespace.
-    URLS = frozenset(("SITE_URL", "DATABASE_URL", "CACHE_URL", "EMAIL_URL", "ONION_URL", "MIRROR_URLS"))
-    # Keys, host names, origins: no whitespace at all.
-    NO_SPACES = frozenset(("SECRET_KEY", "EMAIL_DIGEST_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"))
+    URLS = frozenset(
+        (
+            "SITE_URL",
+            "DATABASE_URL",
+            "CACHE_URL",
+            "EMAIL_URL",
+            "ONION_URL",
+            "MIRROR_URLS",
+            "ZOOM_API_URL",
+            "ZOOM_OAUTH_URL",
+        )
+    )
+    # Keys, host names, origins, meeting providers' credentials: no whitespace at all.
+    NO_SPACES = frozenset(
+        (
+            "SECRET_KEY",
+            "EMAIL_DIGEST_KEY",
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "ZOOM_ACCOUNT_ID",
+            "ZOOM_CLIENT_ID",
+            "ZOOM_CLIENT_SECRET",
+            "ZOOM_ALIAS_DOMAIN",
+            "JITSI_DOMAIN",
+            "JITSI_APP_ID",
+            "JITSI_APP_SECRET",
+            "JITSI_AUDIENCE",
+        )
+    )
 
     @staticmethod
     def refuse(name, why):
@@ -154,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "plumbing.context_processors.site",
                 "plumbing.context_processors.ways_in",
+                "plumbing.context_processors.mirror_describes",
             ],
         },
     },
@@ -404,6 +431,42 @@ EMAIL_DIGEST_KEY = env.str("EMAIL_DIGEST_KEY", default="")
 MAILBOX_MAILS_PER_DAY = env.int("MAILBOX_MAILS_PER_DAY", default=3)
 
 
+# --- Meeting providers (registrations.access; README, Staff) -------------------------
+# Chosen per forum: the shared address (nothing here), Zoom or a self-hosted Jitsi Meet.
+# Zoom: a Server-to-Server OAuth app of the paid account that holds the meetings.
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+# Journalists are registered with Zoom as r-<random>@ this domain (one the operator
+# controls), not under their own address, unless the organisers choose otherwise.
+ZOOM_ALIAS_DOMAIN = env.str("ZOOM_ALIAS_DOMAIN", default="").lower()
+ZOOM_API_URL = env.str("ZOOM_API_URL", default="https://api.zoom.us/v2").rstrip("/")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+# Seconds one call to Zoom may take (the task worker retries a few times, then later).
+ZOOM_TIMEOUT = env.int("ZOOM_TIMEOUT", default=10)
+# Jitsi Meet with token authentication: its host name, the app ID and secret of its
+# token configuration, the audience it accepts, and how long one journalist's token works.
+JITSI_DOMAIN = env.str("JITSI_DOMAIN", default="").lower()
+JITSI_APP_ID = env.str("JITSI_APP_ID", default="")
+JITSI_APP_SECRET = env.str("JITSI_APP_SECRET", default="")
+JITSI_AUDIENCE = env.str("JITSI_AUDIENCE", default="jitsi")
+JITSI_TOKEN_SECONDS = env.int("JITSI_TOKEN_SECONDS", default=120)
+for _name in ("ZOOM_API_URL", "ZOOM_OAUTH_URL"):
+    if not globals()[_name].startswith("https://"):
+        raise ImproperlyConfigured(f"{_name} must start with https:// (see .env.example).")
+_HOST_NAME = r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}"
+if ZOOM_ALIAS_DOMAIN and not re.fullmatch(_HOST_NAME, ZOOM_ALIAS_DOMAIN):
+    raise ImproperlyConfigured("ZOOM_ALIAS_DOMAIN is a domain name, e.g. press.example.org (see .env.example).")
+if JITSI_DOMAIN and not re.fullmatch(_HOST_NAME + r"(:[0-9]{1,5})?", JITSI_DOMAIN):
+    raise ImproperlyConfigured(
+        "JITSI_DOMAIN is a host name, e.g. meet.example.org, without https:// (see .env.example)."
+    )
+if not 10 <= JITSI_TOKEN_SECONDS <= 3600:
+    raise ImproperlyConfigured("JITSI_TOKEN_SECONDS is between 10 and 3600 (see .env.example).")
+if ZOOM_TIMEOUT < 1:
+    raise ImproperlyConfigured("ZOOM_TIMEOUT is at least 1 second (see .env.example).")
+
+
 def _rate_limit(name, default):
     """`requests/seconds` windows, comma-separated: `30/60,100/600` is 30 a
     minute and 100 in ten minutes (plumbing.ratelimit)."""
@@ -473,6 +536,9 @@ MIRROR_URLS = [url.rstrip("/") + "/" for url in env.list("MIRROR_URLS", default=
 # database task backend and `manage.py db_worker` (a system check says so). Empty: off.
 MIRROR_EXPORT_DIR = env.str("MIRROR_EXPORT_DIR", default="")
 MIRROR_EXPORT_SECONDS = env.int("MIRROR_EXPORT_SECONDS", default=60)
+# The instants at which a public page changes by itself (a session starts or ends):
+# the mirror is exported again at each (plumbing.mirror; the function lives in events).
+MIRROR_BOUNDARIES = "events.day.published_boundaries"
 
 # --- Logging: one JSON object per line, no personal data --------------------------
 LOGGING = {
@@ -484,5 +550,8 @@ LOGGING = {
     "loggers": {
         # runserver's request lines carry query strings (private links): not logged.
         "django.server": {"level": "WARNING"},
+        # The HTTP client's request lines carry query strings (Zoom's account ID, page tokens).
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }

@@ -14,7 +14,9 @@ from any static host under any path:
 - the Declaration shows its text and count, never signatories' names (they
   could not be erased from hosts we do not control);
 - the webcal link becomes a link to the copied `.ics` (a feed on a mirror
-  would ask a host that may move).
+  would ask a host that may move);
+- the Atom feed is copied with its links made relative, as a page's are, so
+  a reader of the mirror's feed is led into the mirror.
 
 The same content and clock give the same bytes. The copy is written into a
 new directory beside `directory`, which is then a symbolic link swapped to it
@@ -24,6 +26,15 @@ With MIRROR_EXPORT_DIR set, `mirror_export_schedule()` (called wherever public
 content or a public count changes) has the task worker re-export, at most once
 every MIRROR_EXPORT_SECONDS: a burst of changes is one export, and the last
 change of a burst is always in one.
+
+What a page shows also changes by itself in time (a session starts or ends).
+The roof names, in settings.MIRROR_BOUNDARIES, a function returning the
+instants at which that happens (this floor imports nothing above it); on
+every change, the worker is given those still ahead, each as an export due
+then (`run_after`), planned again whenever they move. A boundary's export is
+not held back by MIRROR_EXPORT_SECONDS. Every page of a copy says the time
+it describes: the later of the last content change and the last boundary
+passed, so two exports of the same moment stay byte-identical.
 """
 
 import fcntl
@@ -34,7 +45,7 @@ import posixpath
 import re
 import shutil
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,11 +61,17 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.views.defaults import page_not_found
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from plumbing.pagecache import MIRROR_EXPORT_KEY
+
+# In the WSGI environ of an export's requests: the time the copy describes (ISO 8601).
+MIRROR_DESCRIBES_KEY = "forum_site.mirror_describes"
+# At most this many boundaries ahead are given to the worker at once (a forum has a few dozen).
+BOUNDARIES_AHEAD = 200
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +81,7 @@ _CSS_URL = re.compile(r"""url\(\s*(['"]?)(?P<value>[^'")]+)\1\s*\)""")
 _SITEMAP_LOC = re.compile(r"<loc>([^<]+)</loc>")
 _LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 NOT_FOUND_FILE = "404.html"
+_REWRITTEN_TYPES = ("text/html", "application/atom+xml")
 
 
 def is_mirror_request(request):
@@ -74,18 +92,19 @@ def is_mirror_request(request):
 def mirror_export(*, directory):
     """Write the static copy into `directory` (swapped in whole). Returns
     (files written, bytes written)."""
-    files = _Crawl(settings.SITE_URL).run()
+    files = _Crawl(settings.SITE_URL, describes=described_time()).run()
     _swap_in(Path(directory), files)
     return len(files), sum(len(body) for body in files.values())
 
 
 class _Crawl:
-    def __init__(self, origin):
+    def __init__(self, origin, *, describes=None):
         parts = urlsplit(origin)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.netloc = parts.netloc
         self.secure = parts.scheme == "https"
-        self.factory = RequestFactory(HTTP_HOST=parts.netloc, **{MIRROR_EXPORT_KEY: "1"})
+        environ = {MIRROR_EXPORT_KEY: "1", MIRROR_DESCRIBES_KEY: describes.isoformat() if describes else ""}
+        self.factory = RequestFactory(HTTP_HOST=parts.netloc, **environ)
         self.handler = BaseHandler()
         self.handler.load_middleware()
         self.static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
@@ -144,7 +163,8 @@ class _Crawl:
         response = self._get(path)
         if response.status_code != 200:
             return None
-        return name, response.content, response.get("Content-Type", "").startswith("text/html")
+        # The Atom feed's links are rewritten as a page's are: its copy leads into the mirror.
+        return name, response.content, response.get("Content-Type", "").startswith(_REWRITTEN_TYPES)
 
     def _not_found(self, path):
         """The live 404 page (Django's view and our template), without a
@@ -322,10 +342,51 @@ def _mirror_export_queue():
             .update(queued_at=now)
         )
         if not claimed:
+            _boundaries_plan(now)
             return  # an export is queued and has not started: it will see this change
         started_at = MirrorExport.objects.values_list("started_at", flat=True).get(pk=1)
         run_after = max(now, started_at + interval) if started_at else now
         mirror_export_task.using(run_after=run_after).enqueue()
+    _boundaries_plan(now)
+
+
+def boundaries():
+    """Every instant at which a public page changes by itself, sorted (the
+    function settings.MIRROR_BOUNDARIES names; none without one)."""
+    name = getattr(settings, "MIRROR_BOUNDARIES", "")
+    return sorted(import_string(name)()) if name else []
+
+
+def described_time(now=None):
+    """The moment a copy exported now describes: the later of the last change
+    of public content and the last boundary passed (None before either)."""
+    from .models import ContentVersion
+
+    now = now or timezone.now()
+    changed = ContentVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    passed = [instant for instant in boundaries() if instant <= now]
+    candidates = [t for t in (changed, passed[-1] if passed else None) if t is not None]
+    return max(candidates).replace(microsecond=0) if candidates else None
+
+
+def _boundaries_plan(now):
+    """Give the worker an export at each boundary ahead, unless the ones it
+    was given are still these. A plan given before is dropped whole: its
+    exports find the plan number moved on and do nothing."""
+    from .models import MirrorExport
+
+    ahead = [instant for instant in boundaries() if instant > now][:BOUNDARIES_AHEAD]
+    with transaction.atomic():
+        row = MirrorExport.objects.select_for_update().get(pk=1)
+        planned = [t for t in row.boundaries_planned.split() if datetime.fromisoformat(t) > now]
+        wanted = [instant.astimezone(UTC).isoformat() for instant in ahead]
+        if planned == wanted:
+            return
+        row.plan += 1
+        row.boundaries_planned = " ".join(wanted)
+        row.save(update_fields=["plan", "boundaries_planned"])
+        for instant, text in zip(ahead, wanted, strict=True):
+            mirror_boundary_export_task.using(run_after=instant).enqueue(plan=row.plan, boundary=text)
 
 
 def _tasks_run_in_requests():
@@ -342,6 +403,25 @@ def mirror_export_task():
     started = time.monotonic()
     count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
     logger.info("mirror exported: %s files, %s KB in %.1f s", count, size // 1024, time.monotonic() - started)
+
+
+@task()
+def mirror_boundary_export_task(*, plan, boundary):
+    """The export due at a boundary (ISO 8601), unless its plan was replaced
+    since; never held back by MIRROR_EXPORT_SECONDS."""
+    from .models import MirrorExport
+
+    if not MirrorExport.objects.filter(pk=1, plan=plan).exists():
+        return
+    started = time.monotonic()
+    count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
+    logger.info(
+        "mirror exported at boundary %s: %s files, %s KB in %.1f s",
+        boundary,
+        count,
+        size // 1024,
+        time.monotonic() - started,
+    )
 
 
 @checks.register(checks.Tags.compatibility)

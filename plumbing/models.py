@@ -10,6 +10,8 @@ class ContentVersion(models.Model):
     page cache keys on it, so an edit shows at once in every process."""
 
     value = models.PositiveBigIntegerField(_("version"), default=0)
+    # When public content last changed: the time a static copy describes (plumbing.mirror).
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
 
     class Meta:
         db_table = "events_contentversion"  # the table it had in events
@@ -26,6 +28,9 @@ class MirrorExport(models.Model):
 
     queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
     started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    # The exports given to the worker at the boundaries ahead: their plan number and instants (ISO 8601, UTC).
+    plan = models.PositiveIntegerField(_("boundary plan"), default=0)
+    boundaries_planned = models.TextField(_("boundaries planned"), blank=True)
 
     class Meta:
         db_table = "events_mirrorexport"  # the table it had in events

@@ -15,8 +15,10 @@ miss that filled it, for the same scheme.
 
 Every edit of public content bumps one version number in the database
 (`bump()`), which each process reads at most once a second
-(PAGE_CACHE_VERSION_SECONDS), so an edit shows everywhere within that; the
-live / ended state may lag by up to PAGE_CACHE_SECONDS.
+(PAGE_CACHE_VERSION_SECONDS), so an edit shows everywhere within that. What
+changes by itself in time (a session starting or ending) is marked by the
+view with `expires_within()`: the page is kept here, and in browsers and nginx
+(its max-age, lowered on each hit to what is left), no longer than until then.
 
 Stored counts (the Declaration's signatures) are not content: confirming a
 signature bumps nothing. A page that shows a count is marked `@shows_count`
@@ -26,6 +28,7 @@ those few pages every few seconds and empties no other.
 
 import gzip
 import hashlib
+import math
 import threading
 import time
 from functools import wraps
@@ -35,6 +38,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "application/ld+json", "image/svg+xml")
 # Representation metadata a 304 leaves out (RFC 9110, 15.4.5): the client keeps
@@ -94,11 +98,16 @@ def shows_count(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.page_cache_seconds = settings.COUNT_REFRESH_SECONDS
-        return response
+        return expires_within(view(request, *args, **kwargs), settings.COUNT_REFRESH_SECONDS)
 
     return wrapped
+
+
+def expires_within(response, seconds):
+    """The page changes by itself within `seconds` (a count, a session
+    starting): it is kept no longer, here and by browsers and nginx."""
+    response.page_cache_seconds = min(seconds, getattr(response, "page_cache_seconds", seconds))
+    return response
 
 
 def _seconds(response):
@@ -128,12 +137,13 @@ def bump(**kwargs):
     exactly when they can see the new content."""
     from .models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
+    now = timezone.now()
+    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now):
         try:
             with transaction.atomic():
-                ContentVersion.objects.create(pk=1, value=1)
+                ContentVersion.objects.create(pk=1, value=1, changed_at=now)
         except IntegrityError:
-            ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+            ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=now)
     _version["state"] = (None, 0.0)
 
 
@@ -141,7 +151,7 @@ class _Entry:
     """A stored response, with its WSGI status line and header lists ready
     for each answer: plain, gzip, and 304."""
 
-    __slots__ = ("etag", "expires", "gzipped", "not_modified", "plain")
+    __slots__ = ("etag", "expires", "gzipped", "max_age", "not_modified", "plain")
 
     def __init__(self, response, expires):
         headers = [
@@ -152,6 +162,7 @@ class _Entry:
         body = response.content
         self.etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         self.expires = expires
+        self.max_age = _max_age(response.get("Cache-Control", ""))
         vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
         compressible = len(body) > 512 and response.get("Content-Type", "").startswith(_COMPRESSIBLE)
         if compressible and "Accept-Encoding" not in vary:
@@ -174,10 +185,39 @@ class _Entry:
         """(status, headers, body) for this request."""
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and self.etag in [tag.strip() for tag in if_none_match.split(",")]:
-            return self.not_modified
+            return self._aged(self.not_modified)
         if self.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
-            return self.gzipped
-        return self.plain
+            return self._aged(self.gzipped)
+        return self._aged(self.plain)
+
+    def _aged(self, answer):
+        """A copy served later is kept by its reader (a browser, nginx) only
+        for what is left of its time here: no cache outlives this one."""
+        if self.max_age is None:
+            return answer
+        left = max(0, math.ceil(self.expires - time.monotonic()))
+        if left >= self.max_age:
+            return answer
+        status, headers, body = answer
+        headers = [
+            (name, _with_max_age(value, left) if name.lower() == "cache-control" else value) for name, value in headers
+        ]
+        return status, headers, body
+
+
+def _max_age(cache_control):
+    for directive in cache_control.split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age" and value.isdigit():
+            return int(value)
+    return None
+
+
+def _with_max_age(cache_control, seconds):
+    return ", ".join(
+        f"max-age={seconds}" if part.strip().lower().startswith("max-age=") else part.strip()
+        for part in cache_control.split(",")
+    )
 
 
 class _Store:

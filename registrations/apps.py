@@ -7,9 +7,14 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self):
+        from django.core import checks
+
         from plumbing.publishing import watch
 
-        from .access import checks  # noqa: F401 (registers the providers' check)
+        from .access.checks import check_meeting_credentials
+
+        # A forum on Zoom or Jitsi whose credentials are missing from the environment.
+        checks.register(check_meeting_credentials)
 
         # Public content: the Declaration's text, whether media registration is open.
         # People's rows are not watched: their services say what changed

@@ -4,14 +4,19 @@ import itertools
 import zoneinfo
 from datetime import datetime, timedelta
 
-from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+from events.models import Channel, Event, EventOrganisation, Organisation, Recording, Session, Speaker
 
 MINSK = zoneinfo.ZoneInfo("Europe/Minsk")
 _counter = itertools.count(1)
 
 
 def make_event(**values):
+    """A published forum. `stream_url` and `recording_url` (the forum's
+    addresses of before) become its first public channel (original language)
+    and its own recording, as the data migration moved them."""
     n = next(_counter)
+    stream_url = values.pop("stream_url", "")
+    recording_url = values.pop("recording_url", "")
     start = values.pop("start", datetime(2021, 6, 24, 16, 0, tzinfo=MINSK))
     defaults = {
         "title_en": f"Forum {n}",
@@ -23,7 +28,24 @@ def make_event(**values):
         "is_published": True,
     }
     defaults.update(values)
-    return Event.objects.create(**defaults)
+    event = Event.objects.create(**defaults)
+    if stream_url:
+        make_channel(event, url=stream_url)
+    if recording_url:
+        Recording.objects.create(event=event, url=recording_url)
+    return event
+
+
+def make_channel(event, **values):
+    defaults = {"event": event, "language": "original", "position": event.channels.count()}
+    defaults.update(values)
+    return Channel.objects.create(**defaults)
+
+
+def make_recording(session, **values):
+    defaults = {"session": session, "event": session.event, "language": "original"}
+    defaults.update(values)
+    return Recording.objects.create(**defaults)
 
 
 def make_speaker(**values):

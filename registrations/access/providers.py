@@ -19,11 +19,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-ZOOM_SETTINGS = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
-JITSI_SETTINGS = ("JITSI_DOMAIN", "JITSI_APP_ID", "JITSI_APP_SECRET", "JITSI_AUDIENCE")
-# A Jitsi token is made when the link is opened, for the join that follows.
-JITSI_TOKEN_SECONDS = 300
-
 
 @dataclass(frozen=True)
 class Meeting:
@@ -63,13 +58,15 @@ class ZoomProvider:
     def problem(self, accreditation):
         if _module("zoom") is None:
             return _("Zoom is not configured on this site.")
-        missing = _missing(ZOOM_SETTINGS)
+        missing = _missing(_module("zoom").CREDENTIALS)
         if not accreditation.zoom_real_address:
             missing += _missing(["ZOOM_ALIAS_DOMAIN"])
         if missing:
             return _("Zoom is not configured on this site: %(names)s missing.") % {"names": ", ".join(missing)}
-        if not accreditation.zoom_meeting_id:
-            return _("Zoom needs the meeting's ID.")
+        try:
+            _module("zoom").meeting_path(accreditation.zoom_meeting_id)
+        except _module("zoom").ZoomError:
+            return _("Zoom needs the meeting's ID: 9 to 12 digits.")
         return None
 
     def meeting(self, registration, accreditation):
@@ -83,28 +80,21 @@ class JitsiProvider:
     def problem(self, accreditation):
         if _module("jitsi") is None:
             return _("Jitsi is not configured on this site.")
-        missing = _missing(JITSI_SETTINGS)
+        missing = _missing(_module("jitsi").CREDENTIALS)
         if missing:
             return _("Jitsi is not configured on this site: %(names)s missing.") % {"names": ", ".join(missing)}
-        if not accreditation.jitsi_room:
-            return _("Jitsi needs the room's name.")
+        try:
+            _module("jitsi").room_name(accreditation.jitsi_room)
+        except ValueError:
+            return _("Jitsi needs the room's name: letters, digits, - and _.")
         return None
 
     def meeting(self, registration, accreditation):
         jitsi = _module("jitsi")
         if jitsi is None:
             return None
-        return Meeting(
-            jitsi.join_url(
-                domain=settings.JITSI_DOMAIN,
-                room=accreditation.jitsi_room,
-                app_id=settings.JITSI_APP_ID,
-                secret=settings.JITSI_APP_SECRET,
-                audience=settings.JITSI_AUDIENCE,
-                name=registration.name,
-                expires_in=JITSI_TOKEN_SECONDS,
-            )
-        )
+        # A token of its own for each opening, valid JITSI_TOKEN_SECONDS.
+        return Meeting(jitsi.join_url_from_settings(room=accreditation.jitsi_room, name=registration.name))
 
 
 PROVIDERS = {provider.code: provider for provider in (SharedProvider(), ZoomProvider(), JitsiProvider())}

@@ -118,3 +118,11 @@ class CopyForm(forms.Form):
         if Event.objects.filter(slug=slug).exists():
             raise forms.ValidationError(_("Another forum already has this address."))
         return slug
+
+
+class DelayForm(forms.Form):
+    """The rest of the forum's programme, later by some minutes."""
+
+    minutes = forms.IntegerField(
+        label=_("Delay the sessions not yet ended by (minutes)"), min_value=1, max_value=12 * 60
+    )

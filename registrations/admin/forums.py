@@ -5,7 +5,7 @@ after a change of the forum or its programme, a copy for the next forum).
 Registered here, once."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from .. import services
 from ..models import Declaration, MediaAccreditation
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
 from .accreditation import MediaAccreditationForm, warn_about_notes
-from .forms import CopyForm
+from .forms import CopyForm, DelayForm
 
 
 class MediaAccreditationInline(TranslationStackedInline):
@@ -48,6 +48,7 @@ class EventAdmin(programme.EventAdmin):
 
     inlines = (MediaAccreditationInline, DeclarationInline, *programme.EventAdmin.inlines)
     actions = ("copy_forum",)
+    change_form_template = "admin/events/event/change_form.html"
 
     def get_urls(self):
         notify = path(
@@ -55,7 +56,8 @@ class EventAdmin(programme.EventAdmin):
             self.admin_site.admin_view(self.notify_view),
             name="events_event_notify",
         )
-        return [notify, *super().get_urls()]
+        day = path("<path:object_id>/day/", self.admin_site.admin_view(self.day_view), name="events_event_day")
+        return [notify, day, *super().get_urls()]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -102,6 +104,61 @@ class EventAdmin(programme.EventAdmin):
             event=event,
             count=services.invitation_holders_behind(event=event).count(),
         )
+
+    def day_view(self, request, object_id):
+        """The day's controls: a session started or ended now, the rest of the programme delayed."""
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        form = DelayForm(request.POST if "delay" in request.POST else None)
+        if request.method == "POST":
+            try:
+                done = self._day_control(request, event, form)
+            except ValidationError as error:
+                if form.is_bound and hasattr(error, "error_dict"):
+                    form.add_error(None, error)  # on its field: the form shows it there
+                else:
+                    for text in error.messages:
+                        self.message_user(request, text, messages.ERROR)
+                    return HttpResponseRedirect(request.path)
+            else:
+                if done is not None:
+                    self.message_user(request, done, messages.SUCCESS)
+                    return HttpResponseRedirect(request.path)
+        return action_page(
+            self,
+            request,
+            "admin/events/day.html",
+            title=_("The forum's day"),
+            event=event,
+            sessions=event.sessions.all(),
+            form=form,
+        )
+
+    def _day_control(self, request, event, form):
+        """What the posted button did, said for the editor, or None (the form is invalid)."""
+        for name, service, said in (
+            ("start", services.session_start_mark, _("“%(session)s” is marked started now.")),
+            ("end", services.session_end_mark, _("“%(session)s” is marked ended now.")),
+        ):
+            if name in request.POST:
+                session = event.sessions.filter(pk=request.POST[name]).first() if request.POST[name].isdigit() else None
+                if session is None:
+                    raise Http404
+                return said % {"session": service(session=session, by=request.user)}
+        if not form.is_valid():
+            return None
+        minutes = form.cleaned_data["minutes"]
+        moved, sent = services.programme_delay(event=event, minutes=minutes, by=request.user)
+        return ngettext(
+            "The sessions not yet ended are delayed by %(minutes)d minutes (%(moved)d sessions); "
+            "%(count)d approved journalist will receive the updated invitation.",
+            "The sessions not yet ended are delayed by %(minutes)d minutes (%(moved)d sessions); "
+            "%(count)d approved journalists will receive the updated invitation.",
+            sent,
+        ) % {"minutes": minutes, "moved": moved, "count": sent}
 
     @admin.action(description=_("Copy this forum to a new date"), permissions=["add"])
     def copy_forum(self, request, queryset):

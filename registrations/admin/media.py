@@ -14,6 +14,7 @@ from events.responses import CalendarResponse
 from plumbing.admin_pages import action_page
 
 from .. import services
+from ..access import zoom
 from ..forms import MediaRegistrationForm
 from ..models import MediaAccreditation, MediaRegistration
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
@@ -43,12 +44,27 @@ class MediaAccreditationAdmin(TranslationAdmin):
         return response
 
 
+def zoom_problem(registration):
+    """What went wrong registering this journalist with Zoom, in the reader's language, or ""."""
+    kind = registration.zoom_error
+    if not kind:
+        return ""
+    return zoom.ZoomError(kind, retryable=False, kind=kind).explanation() if kind in zoom.EXPLANATIONS else kind
+
+
 def places_text(full):
     """How many places are left at a forum, as a refused approval tells it."""
     return _("Places left at “%(event)s”: %(left)s of %(capacity)s.") % {
         "event": full.event,
         "left": full.left,
         "capacity": full.capacity,
+    }
+
+
+def cancelled_text(cancelled):
+    """Why an approval at a cancelled forum was refused."""
+    return _("The forum “%(event)s” is cancelled: nobody was approved. Un-cancel the forum first.") % {
+        "event": cancelled.event
     }
 
 
@@ -123,7 +139,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
         (_("Contact"), {"fields": ("email", "phone", "mail_language")}),
         (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
         # Whether the personal link was opened, how often, when last: nothing about who opened it.
-        (_("Access"), {"fields": ("access_revoked", "access_opened_count", "access_opened_at", "zoom_error")}),
+        (_("Access"), {"fields": ("access_revoked", "access_opened_count", "access_opened_at")}),
     )
 
     change_form_template = "admin/registrations/mediaregistration/change_form.html"
@@ -176,6 +192,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 "title": registration.name,
                 "subtitle": f"{registration.outlet} · {registration.event}",
                 "places": _places([registration], approving=True),
+                "zoom_problem": zoom_problem(registration),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -199,6 +216,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
         try:
             registration = service(registration=registration, by=request.user, reason=form.cleaned_data["reason"])
+        except services.ForumCancelled as cancelled:
+            self.message_user(request, cancelled_text(cancelled), messages.ERROR)
         except services.PlacesFull as full:
             self.message_user(
                 request,
@@ -248,6 +267,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
             raise Http404
         try:
             registration = services.registration_promote(event=event, by=request.user)
+        except services.ForumCancelled as cancelled:
+            self.message_user(request, cancelled_text(cancelled), messages.ERROR)
         except services.DecisionError:
             self.message_user(request, _("No place is free at this forum."), messages.WARNING)
         else:
@@ -285,6 +306,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 services.registration_decide_all(
                     registrations=registrations, status=status, by=request.user, reason=form.cleaned_data["reason"]
                 )
+            except services.ForumCancelled as cancelled:
+                self.message_user(request, cancelled_text(cancelled), messages.ERROR)
             except services.PlacesFull as full:
                 refused = f"{places_text(full)} " + _(
                     "Places the selection needs: %(wanted)d. Nobody was approved: select fewer, "

@@ -10,6 +10,7 @@ callers call the shared step itself (`person_confirm`, `person_withdraw`)."""
 
 from .access import AccessError, access_opened, access_reissue, access_revoke
 from .audit import audit_record
+from .day import programme_delay, session_end_mark, session_start_mark
 from .declaration import (
     signature_correct,
     signature_hide,
@@ -21,6 +22,7 @@ from .forums import event_copy
 from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
+    ForumCancelled,
     PlacesFull,
     places_left,
     registration_approve,
@@ -42,6 +44,7 @@ from .retention import event_personal_data_purge, personal_data_purge, unconfirm
 __all__ = [
     "AccessError",
     "DecisionError",
+    "ForumCancelled",
     "MessageError",
     "PlacesFull",
     "access_opened",
@@ -61,6 +64,7 @@ __all__ = [
     "person_withdraw",
     "personal_data_purge",
     "places_left",
+    "programme_delay",
     "registration_approve",
     "registration_correct",
     "registration_decide",
@@ -71,6 +75,8 @@ __all__ = [
     "registration_submit",
     "registration_waitlist",
     "registration_withdraw",
+    "session_end_mark",
+    "session_start_mark",
     "signature_correct",
     "signature_hide",
     "signature_names_accept",

@@ -6,7 +6,6 @@ registrant is added and cancelled by the task worker, with retries: an
 outage never loses an approval, and the cancellation holds only Zoom's ids,
 so it survives the erasure of the row."""
 
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -124,13 +123,6 @@ def access_opened(*, registration, now=None):
 # --- Zoom -------------------------------------------------------------------------
 
 
-def zoom_alias(registration):
-    """The address Zoom is given instead of the journalist's: one per
-    registration, on the operator's domain, saying nothing about them."""
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:zoom:{registration.pk}".encode()).hexdigest()[:20]
-    return f"press-{digest}@{settings.ZOOM_ALIAS_DOMAIN}"
-
-
 def _zoom_cancel_later(registration):
     if registration.zoom_registrant_id:
         meeting_id = registration.event.media_accreditation.zoom_meeting_id
@@ -160,18 +152,19 @@ def zoom_registrant_add(registration_id, attempt=0):
     if registration is None:
         return
     accreditation = registration.event.media_accreditation
-    name, _space, rest = registration.name.partition(" ")
-    email = registration.email if accreditation.zoom_real_address else zoom_alias(registration)
+    first_name, last_name = zoom.split_name(registration.name)
     try:
+        # An alias per access key: a retry is the same registrant, a reissued link a new one.
+        email = registration.email if accreditation.zoom_real_address else zoom.alias_address(registration.access_key)
         added = providers.zoom_client().add_registrant(
-            accreditation.zoom_meeting_id, email=email, first_name=name, last_name=rest
+            accreditation.zoom_meeting_id, email=email, first_name=first_name, last_name=last_name
         )
     except zoom.ZoomError as exc:
-        error = type(exc).__name__ + (": will retry" if exc.retryable else "")
-        MediaRegistration.objects.filter(pk=registration_id).update(zoom_error=error[:200])
-        logger.warning("media registration %s: Zoom refused the registrant (attempt %s)", registration_id, attempt)
-        if not (exc.retryable and _retry(zoom_registrant_add, attempt, registration_id)):
-            MediaRegistration.objects.filter(pk=registration_id).update(zoom_error=type(exc).__name__)
+        # What the registration's page shows: the kind of error, in the reader's language there.
+        MediaRegistration.objects.filter(pk=registration_id).update(zoom_error=exc.kind)
+        logger.warning("media registration %s: Zoom: %s (attempt %s)", registration_id, exc, attempt)
+        if exc.retryable:
+            _retry(zoom_registrant_add, attempt, registration_id)
         return
     # Kept only if the access was not withdrawn or reissued meanwhile.
     kept = MediaRegistration.objects.filter(

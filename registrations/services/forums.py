@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from modeltranslation.translator import translator
 
-from events.models import Event, EventOrganisation, Session
+from events.models import Channel, Event, EventOrganisation, Session
 
 from ..models import Declaration, MediaAccreditation, accreditation_of
 
@@ -29,7 +29,7 @@ _EVENT_SKIP = {
     "previous_start",
     *(f"status_note_{code}" for code, _name in settings.LANGUAGES),
 }
-_EVENT_CLEAR = {"recording_url": "", "stream_url": "", "facebook_url": ""}
+_EVENT_CLEAR = {"facebook_url": ""}
 
 
 def _values(obj, skip):
@@ -55,7 +55,8 @@ def event_copy(*, event, start_date, slug, titles):
     speakers (linked, not duplicated), its sessions moved by as many days as
     the forum, its Declaration's text and its accreditation settings (places;
     opening and closing moved with the forum), but no Zoom link or access
-    note, no registrations, no signatures. Returns the new forum."""
+    note, no channel address, no recording, no registrations, no signatures.
+    Returns the new forum."""
     zone = event.zone
     local_start = event.start.astimezone(zone)
     new_start = datetime.combine(start_date, local_start.timetz()).replace(tzinfo=zone)
@@ -73,6 +74,11 @@ def event_copy(*, event, start_date, slug, titles):
     EventOrganisation.objects.bulk_create(
         EventOrganisation(event=copy, organisation_id=role.organisation_id, role=role.role, position=role.position)
         for role in event.event_organisations.all()
+    )
+    # The same ways to follow it, by language and name; each address is the new day's own.
+    Channel.objects.bulk_create(
+        Channel(event=copy, language=channel.language, name=channel.name, position=channel.position)
+        for channel in event.channels.all()
     )
     for session in event.sessions.prefetch_related("speakers"):
         new = Session.objects.create(

@@ -8,8 +8,9 @@ cancellation, once an editor confirms; nobody is sent the same revision twice.""
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
+from ..mail import INVITATION_KINDS
 from ..models import AuditEntry, MediaAccreditation, MediaRegistration, OutgoingMail
 from .audit import audit_record
 from .outbox import mail_enqueue
@@ -24,17 +25,30 @@ def _accreditation(event):
 
 
 def invitation_holders_behind(*, event):
-    """Approved journalists of `event` whose invitation is older than the current one."""
+    """Approved journalists of `event` whose invitation is older than the
+    current one. While the forum is cancelled, those whose last invitation
+    mail was the cancellation hold what there is to know: an edit of a
+    cancelled forum sends them nothing more."""
     accreditation = _accreditation(event)
     if accreditation is None:
         return MediaRegistration.objects.none()
     # Each journalist's SEQUENCE adds their own access revision (a reissued link).
-    return MediaRegistration.objects.filter(
+    behind = MediaRegistration.objects.filter(
         event=event,
         status=MediaRegistration.Status.APPROVED,
         access_revoked=False,
         invitation_sequence__lt=accreditation.invitation_sequence + F("access_revision"),
     )
+    if accreditation.event.is_cancelled:
+        last_invitation = (
+            OutgoingMail.objects.filter(registration=OuterRef("pk"), kind__in=INVITATION_KINDS)
+            .order_by("-created_at", "-pk")
+            .values("kind")[:1]
+        )
+        behind = behind.annotate(last_invitation=Subquery(last_invitation)).exclude(
+            last_invitation=OutgoingMail.Kind.CANCEL
+        )
+    return behind
 
 
 @transaction.atomic

@@ -25,6 +25,14 @@ class DecisionError(Exception):
     pass
 
 
+class ForumCancelled(DecisionError):
+    """The forum is cancelled: nobody is approved until an editor un-cancels it."""
+
+    def __init__(self, *, event):
+        super().__init__(f"event {event.pk} is cancelled")
+        self.event = event
+
+
 class PlacesFull(DecisionError):
     """Approving would take more of a forum's places than are left: nobody
     was approved. `left` places remain of `capacity`; `wanted` were asked for."""
@@ -59,7 +67,11 @@ def _places_lock(event):
 
 
 def _places_check(*, event, wanted):
-    """Refuse (PlacesFull) when `wanted` approvals would pass the forum's places."""
+    """Refuse `wanted` approvals at a cancelled forum (ForumCancelled: its
+    journalists were sent a cancellation, an approval would send another), and
+    (PlacesFull) when they would pass the forum's places."""
+    if wanted and type(event).objects.filter(pk=event.pk, status=type(event).Status.CANCELLED).exists():
+        raise ForumCancelled(event=event)
     left = places_left(event=event)
     if wanted and left is not None and wanted > left:
         raise PlacesFull(event=event, capacity=event.media_accreditation.capacity, left=left, wanted=wanted)

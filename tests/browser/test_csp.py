@@ -15,8 +15,7 @@ def _violations(page):
 
 
 def test_public_page_scripts_run_under_the_policy(site_url, page_for, demo_event):
-    demo_event.stream_url = "https://youtu.be/abcDEF12345"
-    demo_event.save()
+    demo_event.channels.update(url="https://youtu.be/abcDEF12345")
     page = page_for(locale="en-GB", timezone_id="America/New_York")
     violations = _violations(page)
     page.route("**/*", lambda route: route.abort() if "youtube" in route.request.url else route.continue_())

@@ -6,8 +6,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_visitor_switches_to_russian_sees_local_time_and_loads_the_video(site_url, page_for, demo_event):
-    demo_event.stream_url = "https://www.youtube.com/watch?v=abcDEF12345"
-    demo_event.save()
+    demo_event.channels.update(url="https://www.youtube.com/watch?v=abcDEF12345")
     page = page_for(locale="en-GB", timezone_id="Europe/Berlin")
 
     page.goto(f"{site_url}/en/")

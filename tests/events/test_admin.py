@@ -66,6 +66,8 @@ def test_admin_saves_an_event_in_three_languages(staff_client):
             "sessions-INITIAL_FORMS": "0",
             "event_organisations-TOTAL_FORMS": "0",
             "event_organisations-INITIAL_FORMS": "0",
+            "channels-TOTAL_FORMS": "0",
+            "channels-INITIAL_FORMS": "0",
             # The forum's accreditation and Declaration are in its form, left empty here.
             "media_accreditation-TOTAL_FORMS": "0",
             "media_accreditation-INITIAL_FORMS": "0",
@@ -98,6 +100,8 @@ def test_admin_rejects_an_unknown_time_zone_and_an_end_before_start(staff_client
             "sessions-INITIAL_FORMS": "0",
             "event_organisations-TOTAL_FORMS": "0",
             "event_organisations-INITIAL_FORMS": "0",
+            "channels-TOTAL_FORMS": "0",
+            "channels-INITIAL_FORMS": "0",
             # The forum's accreditation and Declaration are in its form, left empty here.
             "media_accreditation-TOTAL_FORMS": "0",
             "media_accreditation-INITIAL_FORMS": "0",

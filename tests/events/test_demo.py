@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -43,7 +44,10 @@ def test_demo_forum_is_on_24_june_2021_at_1600_minsk_time_in_three_languages(dem
         values = [getattr(demo_event, f"{field}_{lang}") for lang in ("en", "ru", "be")]
         assert all(values), field
         assert len(set(values)) == 3, field
-    assert demo_event.stream_url == demo_event.facebook_url == ""
+    assert demo_event.facebook_url == ""
+    assert [(c.language, c.name, c.url) for c in demo_event.channels.all()] == [
+        ("original", "YouTube: Belarusians Abroad", "")
+    ]
     sessions = list(demo_event.sessions.all())
     assert len(sessions) >= 4
     assert sessions[0].start == demo_event.start
@@ -165,6 +169,13 @@ def test_load_demo_today_without_upcoming_is_refused(demo_event):
         _load("--today", "2026-11-26")
 
 
+LINK_ON_THE_DAY = {
+    "en": "The link will appear on this page on the day of the forum.",
+    "ru": "Ссылка появится на этой странице в день форума.",
+    "be": "Спасылка з’явіцца на гэтай старонцы ў дзень форуму.",
+}
+
+
 @pytest.mark.parametrize(
     ("lang", "channel"),
     [
@@ -174,8 +185,12 @@ def test_load_demo_today_without_upcoming_is_refused(demo_event):
     ],
 )
 def test_demo_forum_names_its_channel_and_says_when_the_link_comes(client, demo_event, lang, channel):
-    """As the announcement does: the channel by name, its address not yet known."""
-    page = soup(client.get(f"/{lang}/events/new-belarus-against-torture/"))
+    """As the announcement does: the channel by name, its address not yet known (the week before)."""
+    with time_machine.travel(datetime(2021, 6, 17, 12, 0, tzinfo=MINSK), tick=False):
+        page = soup(client.get(f"/{lang}/events/new-belarus-against-torture/"))
     take_part = text(page.select_one("section[aria-labelledby=take-part-title]"))
     assert channel in take_part
-    assert demo_event.stream_url == ""
+    (listed,) = page.select(".channel")
+    assert text(listed.select_one(".channel-name")) == "YouTube: Belarusians Abroad"
+    assert text(listed.select_one(".stream-later")) == LINK_ON_THE_DAY[lang]
+    assert not listed.select("a")

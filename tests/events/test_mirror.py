@@ -142,9 +142,11 @@ def test_mirror_holds_every_url_of_the_live_sitemap_in_every_language(client, co
 
 
 def _without_links(html):
-    """The page without its links' targets, and without the line under the
-    signature count (the site says it follows signing; a copy, when it was taken)."""
+    """The page without its links' targets, without the line under the
+    signature count (the site says it follows signing; a copy, when it was
+    taken), and without the copy's line saying the time it describes."""
     html = re.sub(r'(<p class="signature-count-note[^"]*">)[^<]*</p>', r"\1</p>", html)
+    html = re.sub(r'\n *<p class="mirror-describes[^"]*">[^<]*</p>', "", html)
     return re.sub(r'(\s(?:href|src|action)=)"[^"]*"', r'\1""', html)
 
 

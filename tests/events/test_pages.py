@@ -144,8 +144,12 @@ def test_event_state_follows_the_clock(client, start, end, state):
     event = _event_at(start, end, recording_url="https://www.youtube.com/watch?v=recording01")
     page = soup(client.get(f"/en/events/{event.slug}/"))
     assert text(page.select_one(".event-state")) == state
-    recording = page.find("a", string="Watch the recording")
+    recording = page.select_one(".forum-recordings a")
     assert (recording is not None) == (state == "Ended")
+    assert recording is None or (text(recording), recording["href"]) == (
+        "Recording in the original language",
+        "https://www.youtube.com/watch?v=recording01",
+    )
 
 
 def test_home_features_the_live_event_over_the_next_one(client):
@@ -169,7 +173,8 @@ def test_youtube_is_a_plain_link_and_the_embed_waits_for_a_click(client):
         stream_url="https://www.youtube.com/watch?v=abcDEF12345", facebook_url="https://facebook.com/events/1"
     )
     page = soup(client.get(f"/en/events/{event.slug}/"))
-    assert page.find("a", string="Watch on YouTube")["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
+    link = page.find("a", string="Watch in the original language")
+    assert link["href"] == "https://www.youtube.com/watch?v=abcDEF12345"
     assert page.find("a", string="The event on Facebook")["href"] == "https://facebook.com/events/1"
     assert page.select_one(".video-slot")["data-embed"] == "https://www.youtube-nocookie.com/embed/abcDEF12345"
     assert page.find("iframe") is None
@@ -224,20 +229,22 @@ def test_event_page_query_count_does_not_grow_with_sessions(client, django_asser
         make_session(many, start=many.start + timedelta(minutes=5 * i), speakers=speakers)
     make_organisation(one)
     make_organisation(many)
-    with django_assert_num_queries(7):  # the content version, then the page
+    # The content version, then the page (with its channels and recordings, one query each).
+    with django_assert_num_queries(9):
         client.get(f"/en/events/{one.slug}/")
-    with django_assert_num_queries(7):  # the content version, then the page
+    with django_assert_num_queries(9):
         response = client.get(f"/en/events/{many.slug}/")
     assert len(soup(response).select(".schedule-item")) == 30
 
 
 def test_home_page_query_count_does_not_grow_with_events(client, django_assert_num_queries):
     make_event()
-    with django_assert_num_queries(2):  # the content version, then the events
+    # The content version, the events, then the featured one's day: its sessions, channels and recordings.
+    with django_assert_num_queries(5):
         client.get("/en/")
     for _ in range(20):
         make_event()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         response = client.get("/en/")
     assert len(soup(response).select("#others-title + ul li")) == 20
 

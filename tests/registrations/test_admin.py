@@ -53,9 +53,10 @@ def test_editors_group_has_exactly_the_content_permissions():
         *{("events", f"{action}_event") for action in ("view", "add", "change")},
         *{
             ("events", f"{action}_{model}")
-            for model in ("session", "speaker", "organisation", "eventorganisation")
+            for model in ("session", "speaker", "organisation", "eventorganisation", "channel", "recording")
             for action in ("view", "add", "change", "delete")
         },
+        ("events", "view_changeentry"),
         *{
             ("registrations", f"{action}_{model}")
             for model in ("declaration", "mediaaccreditation")

@@ -18,7 +18,7 @@ from tests.factories import MINSK, make_accreditation, make_declaration, make_ev
 from tests.html import soup, text
 from tests.mailserver import subject
 from tests.registrations.test_form import VALID
-from tests.registrations.test_invitations import _approved, _invitation, _vevent
+from tests.registrations.test_invitations import _approved, _invitation, _posted, _vevent
 
 pytestmark = pytest.mark.django_db
 
@@ -180,15 +180,41 @@ def test_no_session_mail_for_a_cancelled_forum_and_the_editor_is_told_why(forum,
     session = make_session(forum)
     _approved(forum, "s@example.org")
     _set(forum, Event.Status.CANCELLED)
-    response = client.post(
-        reverse("admin:events_session_changelist"),
-        {"action": "tell_journalists", "_selected_action": [session.pk]},
-        follow=True,
-    )
+    notify = reverse("admin:events_event_notify", args=[forum.pk])
+    client.post(notify)
+    # A session moved in its own form: nothing to ask, and the editor is told why.
+    url = reverse("admin:events_session_change", args=[session.pk])
+    values = _posted(soup(client.get(url)).select_one("form#session_form"))
+    response = client.post(url, {**values, "is_cancelled": "on", "_save": "Save"}, follow=True)
     messages = text(soup(response).select_one(".messagelist"))
     assert f"Nothing was sent about “{forum.title_en}”: the forum is cancelled" in messages
-    assert len(mail_server.to("s@example.org")) == 1  # the approval only
-    assert services.session_change_send(session=session, by=User.objects.get(username="editor")) is None
+    # An edit of the cancelled forum itself offers no second cancellation.
+    forum.refresh_from_db()
+    forum.title_en = "Week against Torture (cancelled)"
+    forum.save()
+    assert services.invitation_holders_behind(event=forum).count() == 0
+    client.post(notify)
+    assert len(mail_server.to("s@example.org")) == 2  # the approval and the one cancellation
+
+
+def test_nobody_is_approved_at_a_cancelled_forum(forum, mail_server):
+    reviewer = User.objects.create_user("reviewer", password="x" * 20, is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    client = verified_client(reviewer)
+    waiting = make_registration(forum, status="pending", email="w@example.org")
+    _set(forum, Event.Status.CANCELLED)
+    page = reverse("admin:registrations_mediaregistration_change", args=[waiting.pk])
+    decide = reverse("admin:registrations_mediaregistration_decide", args=[waiting.pk])
+    response = client.post(decide, {"decision": "approved", "reason": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == page
+    assert "The forum “Week against Torture” is cancelled: nobody was approved. Un-cancel the forum first." in text(
+        soup(response).select_one(".messagelist")
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+    assert mail_server.to("w@example.org") == []
+    with pytest.raises(services.ForumCancelled):
+        services.registration_decide_all(registrations=[waiting], status="approved", by=reviewer)
 
 
 @pytest.mark.parametrize(("is_open", "signs"), [(True, True), (False, False)])

@@ -12,6 +12,7 @@ from registrations.models import Declaration, MediaAccreditation, MediaRegistrat
 from tests.conftest import verified_client
 from tests.factories import (
     make_accreditation,
+    make_channel,
     make_declaration,
     make_event,
     make_organisation,
@@ -106,6 +107,7 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
         start=datetime(2026, 6, 24, 16, 0, tzinfo=MINSK),
         recording_url="https://video.example.org/1",
     )
+    make_channel(event, language="ru", name="Zoom webinar", url="https://video.example.org/ru")
     organisation = make_organisation(event, role=EventOrganisation.Role.SUPPORTER)
     speaker = make_speaker()
     make_session(event, speakers=[speaker], title_en="Opening", start=datetime(2026, 6, 24, 16, 0, tzinfo=MINSK))
@@ -155,13 +157,15 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
     )
     copy = Event.objects.get(slug="forum-2027")
     assert response["Location"] == reverse("admin:events_event_change", args=[copy.pk])
-    assert (copy.title_en, copy.title_ru, copy.title_be, copy.is_published, copy.recording_url) == (
+    assert (copy.title_en, copy.title_ru, copy.title_be, copy.is_published) == (
         "Forum 2027",
         "Форум 2027",
         "Форум 2027",
         False,
-        "",
     )
+    # Its channels by language and name, their addresses to come on its own day; no recording.
+    assert [(c.language, c.name, c.url) for c in copy.channels.all()] == [("ru", "Zoom webinar", "")]
+    assert not copy.recordings.exists()
     assert copy.start == datetime(2027, 6, 23, 16, 0, tzinfo=MINSK)
     assert copy.uid != event.uid
     assert [(s.title, s.start, list(s.speakers.all())) for s in copy.sessions.all()] == [

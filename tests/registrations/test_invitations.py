@@ -18,7 +18,7 @@ from icalendar import Calendar
 from registrations import services
 from registrations.models import AuditEntry, MediaAccreditation
 from tests.conftest import verified_client
-from tests.factories import MINSK, make_accreditation, make_event, make_registration, make_session
+from tests.factories import MINSK, make_accreditation, make_channel, make_event, make_registration, make_session
 from tests.html import soup
 from tests.mailserver import subject
 from tests.registrations.test_forums import _form_values
@@ -358,7 +358,7 @@ def test_sessions_have_no_list_action_that_mails_journalists(forum, editor):
 
 def test_public_session_and_forum_calendars_never_carry_the_meeting(client, forum):
     session = make_session(forum, title_en="Witnesses")
-    forum.stream_url = "https://www.youtube.com/watch?v=abcdefghijk"
+    make_channel(forum, url="https://www.youtube.com/watch?v=abcdefghijk")
     forum.is_published = True
     forum.save()
     _approved(forum, "h@example.org")

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, EventOrganisation, Organisation, Session, Speaker
+from events.models import Channel, Event, EventOrganisation, Organisation, Session, Speaker
 from forum_site import demo_content as demo
 from registrations.models import Declaration, MediaAccreditation
 
@@ -109,6 +109,12 @@ class Command(BaseCommand):
             Event.objects.filter(pk=event.pk).update(status=Event.Status.SCHEDULED, previous_start=None)
             event.refresh_from_db()
             changes += 1
+
+        for position, item in enumerate(demo.CHANNELS):
+            # An address an editor filled in on the day is kept: the demo only says where the stream will be.
+            values = {"language": item["language"], "name": item["name"]}
+            _, changed = _upsert(Channel, {"event": event, "position": position}, values)
+            changes += changed
 
         for position, item in enumerate(demo.ORGANISATIONS):
             organisation, changed = _upsert(

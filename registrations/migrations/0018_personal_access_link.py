@@ -27,7 +27,7 @@ def carry_over_access(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0016_message_without_session'),
+        ('registrations', '0017_editors_channels_recordings'),
     ]
 
     operations = [
