@@ -382,3 +382,19 @@ def test_journalists_approved_before_the_upgrade_get_their_link_by_the_command(f
     assert not _holds_meeting(update.as_string())
     call_command("send_access_links", "--by", admin_user.username)
     assert len(mail_server.to("old@example.org")) == 2
+
+
+def test_the_window_follows_the_days_actual_times(forum, client, admin_user, mail_server):
+    from events.models import Session
+
+    session = make_session(forum, start=forum.end - timedelta(hours=1), end=forum.end)
+    # The last session started 40 minutes late and is still running: the link works on.
+    Session.objects.filter(pk=session.pk).update(actual_start=session.start + timedelta(minutes=40))
+    _approve(forum, "day@example.org", admin_user)
+    link = link_in(mail_server.to("day@example.org")[0], "/en/media/access/")
+    with time_machine.travel(forum.end + timedelta(minutes=30), tick=False):
+        assert client.get(link).status_code == 302
+    # It ended at last: the link says the forum has ended.
+    Session.objects.filter(pk=session.pk).update(actual_end=forum.end + timedelta(minutes=20))
+    with time_machine.travel(forum.end + timedelta(minutes=30), tick=False):
+        assert "The forum has ended" in text(soup(client.get(link)).select_one("main"))
