@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
+from .. import services
 from ..access import providers
 from ..models import MediaAccreditation
 
@@ -54,6 +55,12 @@ def note_warnings(accreditation):
         if MEETING_ID.search(note) or PASSCODE.search(note) or (passcode and passcode in note):
             found.append(str(name))
     return found
+
+
+def after_save(modeladmin, request, accreditation):
+    """Warn about an unsafe note; with Zoom, register those approved before it was chosen."""
+    services.access_provider_sync(accreditation=accreditation)
+    warn_about_notes(modeladmin, request, accreditation)
 
 
 def warn_about_notes(modeladmin, request, accreditation):

@@ -19,7 +19,7 @@ from plumbing.admin_pages import action_page
 from .. import services
 from ..models import Declaration, MediaAccreditation
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
-from .accreditation import MediaAccreditationForm, warn_about_notes
+from .accreditation import MediaAccreditationForm, after_save
 from .forms import CopyForm, DelayForm
 
 
@@ -64,7 +64,7 @@ class EventAdmin(programme.EventAdmin):
         if formset.model is MediaAccreditation:
             for accreditation_form in formset.forms:
                 if accreditation_form.instance.pk:
-                    warn_about_notes(self, request, accreditation_form.instance)
+                    after_save(self, request, accreditation_form.instance)
 
     def response_change(self, request, obj):
         """After a change that approved journalists' calendars must follow,

@@ -18,7 +18,7 @@ from ..access import zoom
 from ..forms import MediaRegistrationForm
 from ..models import MediaAccreditation, MediaRegistration
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
-from .accreditation import MediaAccreditationForm, warn_about_notes
+from .accreditation import MediaAccreditationForm, after_save
 from .base import LANGUAGE_NAMES, CountryFilter, PersonalDataAdmin
 from .forms import DecisionForm, MessageForm, NoteForm
 
@@ -34,7 +34,7 @@ class MediaAccreditationAdmin(TranslationAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        warn_about_notes(self, request, obj)
+        after_save(self, request, obj)
 
     def response_change(self, request, obj):
         """A changed meeting or access note: ask whether to tell approved journalists now."""

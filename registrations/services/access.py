@@ -123,6 +123,21 @@ def access_opened(*, registration, now=None):
 # --- Zoom -------------------------------------------------------------------------
 
 
+def access_provider_sync(*, accreditation):
+    """After the forum's form is saved: with Zoom, register each approved
+    journalist who has no registrant yet (approved before Zoom was chosen,
+    or whose registration kept failing). Returns how many were queued."""
+    if accreditation.provider != MediaAccreditation.Provider.ZOOM:
+        return 0
+    waiting = list(
+        MediaRegistration.objects.filter(
+            event_id=accreditation.event_id, status=Status.APPROVED, access_revoked=False, zoom_registrant_id=""
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: [zoom_registrant_add.enqueue(pk) for pk in waiting])
+    return len(waiting)
+
+
 def _zoom_cancel_later(registration):
     if registration.zoom_registrant_id:
         meeting_id = registration.event.media_accreditation.zoom_meeting_id

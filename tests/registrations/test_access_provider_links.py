@@ -119,3 +119,25 @@ def test_jitsi_makes_a_short_lived_token_for_the_room_at_each_opening(forum, set
     assert claims["exp"] - int(opened.astimezone(UTC).timestamp()) == settings.JITSI_TOKEN_SECONDS
     assert MediaRegistration.objects.get().access_opened_count == 2
     assert second.startswith("https://meet.forum.example.org/press-room?jwt=")
+
+
+def test_choosing_zoom_after_approvals_registers_those_already_approved(
+    forum,
+    zoom,  # noqa: F811
+    admin_user,
+    admin_client,
+    mail_server,
+    django_capture_on_commit_callbacks,
+):
+    from tests.registrations.test_personal_access import _accreditation_form
+
+    _approve(forum, "early@example.org", admin_user)
+    assert zoom.registrants(MEETING) == []
+    accreditation = MediaAccreditation.objects.get(event=forum)
+    url = reverse("admin:registrations_mediaaccreditation_change", args=[accreditation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, _accreditation_form(accreditation, provider="zoom", zoom_meeting_id=MEETING))
+    assert response.status_code == 302
+    (registrant,) = zoom.registrants(MEETING)
+    assert MediaRegistration.objects.get().zoom_join_url == registrant["join_url"]
+    assert len(mail_server.to("early@example.org")) == 1  # nothing mailed: the link stays the same
