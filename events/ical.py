@@ -227,7 +227,16 @@ def programme_text(event, sessions):
 
 
 def event_invitation(
-    event, *, page_url, private_text="", location="", organizer="", attendee=None, revision=0, sessions=()
+    event,
+    *,
+    page_url,
+    private_text="",
+    location="",
+    organizer="",
+    attendee=None,
+    revision=0,
+    sessions=(),
+    cancel=False,
 ):
     """One entry for the whole event, for one person, as an iTIP message
     (RFC 5546): `location` is where they join (their meeting link, say; the
@@ -236,13 +245,17 @@ def event_invitation(
     (the forum's contact address) and `attendee` ((name, address)) it is a
     REQUEST, which calendars keep and update: the same UID, a SEQUENCE that
     grows with the event's (a changed programme is a change of the event) and
-    with `revision` (the access's own changes). A cancelled event gives a CANCEL."""
-    method = "CANCEL" if event.is_cancelled else "REQUEST"
+    with `revision` (the access's own changes). A cancelled event gives a
+    CANCEL; so does `cancel` (this person's entry alone, their access withdrawn)."""
+    method = "CANCEL" if event.is_cancelled or cancel else "REQUEST"
     cal = _calendar(event.title, event.timezone, method=method)
     opening = "\n\n".join(part for part in (private_text, programme_text(event, sessions)) if part)
     vevent = event_vevent(event, page_url=page_url, extra_description=opening, location=location)
     vevent.pop("sequence")
     vevent.add("sequence", event.sequence + revision)
+    if cancel:
+        vevent.pop("status")
+        vevent.add("status", "CANCELLED")
     if organizer:
         vevent.add("organizer", vCalAddress(f"mailto:{organizer}"), encode=0)
     if attendee is not None:

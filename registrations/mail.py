@@ -19,14 +19,16 @@ from events.status import when_text
 from plumbing.context_processors import ways_in
 
 from . import links
+from .access import links as access_links
 from .models import OutgoingMail, accreditation_of
 
 
-def access_text(accreditation):
-    """The private access, as plain text (mail body and calendar entry)."""
+def access_text(accreditation, access_url=""):
+    """The private access, as plain text (the calendar entry): the personal
+    link and the note, never the meeting's own address or passcode."""
     if accreditation is None:
         return ""
-    return "\n".join(part for part in (accreditation.zoom_url, accreditation.access_note) if part)
+    return "\n".join(part for part in (access_url, accreditation.access_note) if part)
 
 
 def _on_onion(url):
@@ -38,6 +40,18 @@ def _on_onion(url):
 
 # Mail that carries the journalist's personal calendar invitation.
 INVITATION_KINDS = (OutgoingMail.Kind.APPROVED, OutgoingMail.Kind.UPDATE, OutgoingMail.Kind.CANCEL)
+# Mail that may cancel the calendar entry of a journalist whose access was withdrawn.
+WITHDRAWING_KINDS = (OutgoingMail.Kind.REVOKED, OutgoingMail.Kind.REJECTED, OutgoingMail.Kind.WAITLISTED)
+
+
+def _holds_access(person):
+    return person.status == person.Status.APPROVED and not person.access_revoked
+
+
+def _withdrawn_calendar(mail, person):
+    """Whether this mail cancels the journalist's calendar entry: their access
+    was withdrawn (they held an invitation before: their own revision grew)."""
+    return mail.kind in WITHDRAWING_KINDS and person.access_revision > 0 and not _holds_access(person)
 
 
 def site_name():
@@ -103,18 +117,20 @@ def build_message(mail):
     if mail.recipient is None:
         return build_organisers_message(mail)
     person = mail.recipient
-    if mail.kind in INVITATION_KINDS and person.status != person.Status.APPROVED:
+    if mail.kind in INVITATION_KINDS and not _holds_access(person):
         # The access goes to approved journalists only, whenever the mail was queued.
         raise NoRecipient
     event = person.event
     language = mail.language or person.mail_language
     with translation.override(language):
         approved = mail.kind in INVITATION_KINDS
-        accreditation = accreditation_of(event) if approved else None
+        cancels = _withdrawn_calendar(mail, person)
+        accreditation = accreditation_of(event) if approved or cancels else None
         # The programme goes with the invitation: in its text and its calendar entry.
         sessions = list(event.sessions.all()) if approved else []
         # A cancelled forum, or one waiting for its new date, gives out no access.
-        access = None if event.withholds_access else accreditation
+        access = None if event.withholds_access or not approved else accreditation
+        access_url = access_links.absolute_link(person, language=language) if access else ""
         context = {
             "message": mail.message,
             "person": person,
@@ -122,6 +138,9 @@ def build_message(mail):
             "when": when_text(event),
             "page_url": f"{settings.SITE_URL}{person.parent.get_absolute_url()}",
             "accreditation": access,
+            "access_url": access_url,
+            "onion_access_url": _on_onion(access_url),
+            "calendar_cancelled": cancels,
             "programme": ical.programme_text(event, sessions),
             "status_text": event.status_text(),
             "site_name": site_name(),
@@ -140,18 +159,21 @@ def build_message(mail):
             html=render_to_string(f"{template}.html", context),
             to=[person.email],
         )
-        if approved:
-            # An iTIP request (or cancellation) that calendars keep and update.
+        if approved or cancels:
+            # An iTIP request (or cancellation) that calendars keep and update:
+            # where to join is the personal link, never the meeting's address.
+            cancel = cancels or event.is_cancelled
             invitation = ical.event_invitation(
                 event,
-                page_url=f"{settings.SITE_URL}{event.get_absolute_url()}",
+                page_url=access_url or f"{settings.SITE_URL}{event.get_absolute_url()}",
                 private_text=access_text(access),
-                location=access.zoom_url if access else "",
+                location=access_url,
                 organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
                 attendee=(person.name, person.email),
-                revision=accreditation.access_revision if accreditation else 0,
+                revision=(accreditation.access_revision if accreditation else 0) + person.access_revision,
                 sessions=sessions,
+                cancel=cancels,
             )
-            method = "CANCEL" if event.is_cancelled else "REQUEST"
+            method = "CANCEL" if cancel else "REQUEST"
             message.attach(f"{event.slug}.ics", invitation, f"text/calendar; charset=utf-8; method={method}")
     return message

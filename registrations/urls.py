@@ -11,6 +11,7 @@ urlpatterns = [
     path("media/confirm/", views.media_confirm, name="media_confirm"),
     path("media/status/", views.media_status, name="media_status"),
     path("media/withdraw/", views.media_withdraw, name="media_withdraw"),
+    path("media/access/", views.media_access, name="media_access"),
     path("events/<slug:slug>/declaration/", views.declaration, name="declaration"),
     path("events/<slug:slug>/declaration/sign/", views.declaration_sign, name="declaration_sign"),
     path(

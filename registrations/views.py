@@ -4,6 +4,7 @@ one generic view helper; each feature's view names its model and service."""
 import functools
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -12,8 +13,10 @@ from plumbing.mirror import is_mirror_request
 from plumbing.pagecache import public_page, shows_count
 from plumbing.ratelimit import limit_posts
 
-from . import counts, links, services
+from . import access_page, counts, links, services
+from .access import links as access_links
 from .forms import MediaCorrectionForm, MediaRegistrationForm, SignatureCorrectionForm, SignatureForm
+from .mail import _on_onion
 from .models import Declaration, MediaRegistration, Signature, accreditation_of
 
 SIGNATURES_PER_PAGE = 50
@@ -147,11 +150,17 @@ def media_confirm(request):
 
 
 def _access(registration):
-    """An approved journalist's status page shows their private access,
-    unless the forum is cancelled or waits for its new date."""
+    """An approved journalist's status page shows their personal link to the
+    meeting (never the meeting's address), unless the forum is cancelled or
+    waits for its new date, or their access was withdrawn."""
     approved = registration.status == MediaRegistration.Status.APPROVED
-    given = approved and not registration.event.withholds_access
-    return {"accreditation": accreditation_of(registration.event) if given else None, "approved": approved}
+    given = approved and not registration.event.withholds_access and not registration.access_revoked
+    accreditation = accreditation_of(registration.event) if given else None
+    context = {"accreditation": accreditation, "approved": approved}
+    if accreditation is not None:
+        url = access_links.absolute_link(registration, language=get_language())
+        context.update(access_url=url, onion_access_url=_on_onion(url), **access_page.opening(accreditation))
+    return context
 
 
 def _media_status(request, person=None):
@@ -178,6 +187,22 @@ def media_status(request):
 @limit_posts("confirm", "RATE_LIMIT_CONFIRM")
 def media_withdraw(request):
     return _withdraw(request, model=MediaRegistration, withdraw=services.registration_withdraw)
+
+
+@never_cache
+@require_safe
+def media_access(request):
+    """The personal link to the meeting: checked each time it is opened (the
+    registration, the forum's state, the window), then on to the meeting.
+    Never cached, never on a mirror; its answers name the meeting only to an
+    approved journalist inside the window."""
+    try:
+        registration = access_links.read_token(MediaRegistration, request.GET.get("t"))
+    except access_links.InvalidLink:
+        return _invalid_link(request)
+    except access_links.Withdrawn:
+        return access_page.withdrawn(request)
+    return access_page.answer(request, registration)
 
 
 # --- The Declaration --------------------------------------------------------------

@@ -84,7 +84,11 @@ def make_organisation(event, *, role=EventOrganisation.Role.ORGANISER, **values)
 def make_accreditation(event, **values):
     from registrations.models import MediaAccreditation
 
-    defaults = {"is_open": True, "zoom_url": "https://zoom.example.org/j/123456789", "access_note_en": "Passcode 4242"}
+    defaults = {
+        "is_open": True,
+        "meeting_url": "https://zoom.example.org/j/123456789",
+        "access_note_en": "Interpretation: channel 2",
+    }
     defaults.update(values)
     accreditation, _ = MediaAccreditation.objects.update_or_create(event=event, defaults=defaults)
     return accreditation

@@ -1,6 +1,8 @@
-"""How an approved journalist reaches the meeting: per forum, the shared
-address, Zoom's registrants API (`zoom`) or a self-hosted Jitsi Meet with
-short-lived tokens (`jitsi`)."""
+"""How an approved journalist reaches the meeting: a personal link on this
+site (`links`), its time window (`window`), and per forum the provider behind
+it (`providers`): the shared address, Zoom's registrants API (`zoom`) or a
+self-hosted Jitsi Meet with short-lived tokens (`jitsi`). The meeting's
+address never leaves the site in a mail."""
 
 
 def providers_in_use():

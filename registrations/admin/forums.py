@@ -18,15 +18,18 @@ from plumbing.admin_pages import action_page
 
 from .. import services
 from ..models import Declaration, MediaAccreditation
+from .accreditation import FIELDS as ACCREDITATION_FIELDS
+from .accreditation import MediaAccreditationForm, after_save
 from .forms import CopyForm, DelayForm
 
 
 class MediaAccreditationInline(TranslationStackedInline):
     model = MediaAccreditation
+    form = MediaAccreditationForm
     extra = 1
     max_num = 1
     can_delete = False
-    fields = ("is_open", ("opens_at", "closes_at"), "capacity", "zoom_url", "access_note")
+    fields = ACCREDITATION_FIELDS
 
 
 class DeclarationInline(TranslationStackedInline):
@@ -55,6 +58,13 @@ class EventAdmin(programme.EventAdmin):
         )
         day = path("<path:object_id>/day/", self.admin_site.admin_view(self.day_view), name="events_event_day")
         return [notify, day, *super().get_urls()]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is MediaAccreditation:
+            for accreditation_form in formset.forms:
+                if accreditation_form.instance.pk:
+                    after_save(self, request, accreditation_form.instance)
 
     def response_change(self, request, obj):
         """After a change that approved journalists' calendars must follow,
@@ -168,7 +178,7 @@ class EventAdmin(programme.EventAdmin):
             )
             self.message_user(
                 request,
-                _("“%(event)s” copied, unpublished: check its texts and sessions, add the Zoom link, then publish.")
+                _("“%(event)s” copied, unpublished: check its texts and sessions, set the meeting, then publish.")
                 % {"event": event},
                 messages.SUCCESS,
             )

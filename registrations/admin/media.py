@@ -14,8 +14,11 @@ from events.responses import CalendarResponse
 from plumbing.admin_pages import action_page
 
 from .. import services
+from ..access import zoom
 from ..forms import MediaRegistrationForm
 from ..models import MediaAccreditation, MediaRegistration
+from .accreditation import FIELDS as ACCREDITATION_FIELDS
+from .accreditation import MediaAccreditationForm, after_save
 from .base import LANGUAGE_NAMES, CountryFilter, PersonalDataAdmin
 from .forms import DecisionForm, MessageForm, NoteForm
 
@@ -26,13 +29,27 @@ class MediaAccreditationAdmin(TranslationAdmin):
     list_filter = ("is_open",)
     list_select_related = ("event",)
     autocomplete_fields = ("event",)
+    form = MediaAccreditationForm
+    fields = ("event", *ACCREDITATION_FIELDS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        after_save(self, request, obj)
 
     def response_change(self, request, obj):
-        """A changed Zoom link or access note: ask whether to tell approved journalists now."""
+        """A changed meeting or access note: ask whether to tell approved journalists now."""
         response = super().response_change(request, obj)
         if "_continue" not in request.POST and services.invitation_holders_behind(event=obj.event).exists():
             return HttpResponseRedirect(reverse("admin:events_event_notify", args=[obj.event_id]))
         return response
+
+
+def zoom_problem(registration):
+    """What went wrong registering this journalist with Zoom, in the reader's language, or ""."""
+    kind = registration.zoom_error
+    if not kind:
+        return ""
+    return zoom.ZoomError(kind, retryable=False, kind=kind).explanation() if kind in zoom.EXPLANATIONS else kind
 
 
 def places_text(full):
@@ -121,6 +138,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
         ),
         (_("Contact"), {"fields": ("email", "phone", "mail_language")}),
         (_("Dates"), {"fields": ("consent_at", "created_at", "confirmed_at")}),
+        # Whether the personal link was opened, how often, when last: nothing about who opened it.
+        (_("Access"), {"fields": ("access_revoked", "access_opened_count", "access_opened_at")}),
     )
 
     change_form_template = "admin/registrations/mediaregistration/change_form.html"
@@ -147,6 +166,11 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 name="registrations_mediaregistration_promote",
             ),
             path(
+                "<path:object_id>/access/",
+                self.admin_site.admin_view(self.access_view),
+                name="registrations_mediaregistration_access",
+            ),
+            path(
                 "<path:object_id>/note/",
                 self.admin_site.admin_view(self.note_view),
                 name="registrations_mediaregistration_note",
@@ -168,6 +192,7 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 "title": registration.name,
                 "subtitle": f"{registration.outlet} · {registration.event}",
                 "places": _places([registration], approving=True),
+                "zoom_problem": zoom_problem(registration),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -207,6 +232,29 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
                 % {"registration": registration, "status": registration.get_status_display()},
                 messages.SUCCESS,
             )
+        return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
+
+    def access_view(self, request, object_id):
+        """Withdraw one journalist's access (the link dies, their calendar
+        entry is cancelled), or send them a new link (the old one dies)."""
+        registration = self._own_page(request, object_id)
+        action = request.POST.get("access")
+        service = {"revoke": services.access_revoke, "reissue": services.access_reissue}.get(action)
+        try:
+            if service is None:
+                raise services.AccessError(action)
+            service(registration=registration, by=request.user)
+        except services.AccessError:
+            self.message_user(request, _("Only an approved journalist's access can change."), messages.ERROR)
+        else:
+            text = (
+                _("%(registration)s: access withdrawn; the link no longer works and their calendar entry is cancelled.")
+                if action == "revoke"
+                else _(
+                    "%(registration)s: a new link is mailed with an updated invitation; the old one no longer works."
+                )
+            )
+            self.message_user(request, text % {"registration": registration}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:registrations_mediaregistration_change", args=[registration.pk]))
 
     def promote_view(self, request, event_id):

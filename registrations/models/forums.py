@@ -25,11 +25,56 @@ class MediaAccreditation(models.Model):
     )
     opens_at = models.DateTimeField(_("opens"), null=True, blank=True, help_text=_("Empty: open now."))
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True, help_text=_("Empty: when the event ends."))
-    zoom_url = HttpsURLField(
-        _("Zoom link"), max_length=500, blank=True, help_text=_("Sent only to approved journalists.")
+
+    class Provider(models.TextChoices):
+        SHARED = "shared", _("One shared meeting address")
+        ZOOM = "zoom", _("Zoom: a registrant per journalist")
+        JITSI = "jitsi", _("Jitsi Meet with tokens")
+
+    # How approved journalists reach the meeting: always through their own
+    # link on this site (registrations.access), never the meeting's address in a mail.
+    provider = models.CharField(
+        _("meeting provider"),
+        max_length=8,
+        choices=Provider.choices,
+        default=Provider.SHARED,
+        help_text=_(
+            "Shared: each journalist gets a personal link that can be withdrawn, but whoever opens it in "
+            "its window learns the meeting's address. Zoom and Jitsi give each journalist an access of "
+            "their own (see the README)."
+        ),
+    )
+    meeting_url = HttpsURLField(
+        _("meeting address"),
+        max_length=500,
+        blank=True,
+        help_text=_("The shared provider's meeting address. Never mailed: journalists are sent to it by their link."),
+    )
+    meeting_passcode = models.CharField(
+        _("meeting passcode"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown only on the page a journalist's link opens during its window, never mailed."),
+    )
+    zoom_meeting_id = models.CharField(
+        _("Zoom meeting ID"),
+        max_length=20,
+        blank=True,
+        help_text=_("The meeting with registration (manual approval, Zoom's own confirmation mail off)."),
+    )
+    zoom_real_address = models.BooleanField(
+        _("give Zoom journalists' real addresses"),
+        default=False,
+        help_text=_("Unticked: Zoom receives an alias address per journalist on the domain the operator set."),
+    )
+    jitsi_room = models.CharField(_("Jitsi room"), max_length=100, blank=True)
+    access_opens_before = models.PositiveIntegerField(
+        _("access opens before the forum (minutes)"),
+        default=60,
+        help_text=_("From this long before the start until the forum's end (delays included), the links work."),
     )
     erased_count = models.PositiveIntegerField(_("registrations erased after the event"), default=0, editable=False)
-    # Grows with each change of the access (the Zoom link, the note): part of
+    # Grows with each change of the access note: part of
     # the invitation's SEQUENCE, with the event's own.
     access_revision = models.PositiveIntegerField(_("access revision"), default=0, editable=False)
     capacity = models.PositiveIntegerField(
@@ -42,7 +87,10 @@ class MediaAccreditation(models.Model):
         _("access note"),
         blank=True,
         max_length=2000,
-        help_text=_("Meeting ID, passcode, interpretation channels… Sent only to approved journalists."),
+        help_text=_(
+            "Only what is safe to forward, such as interpretation channels: it is mailed to approved "
+            "journalists. Never a meeting ID or passcode."
+        ),
     )
 
     class Meta:
@@ -53,7 +101,10 @@ class MediaAccreditation(models.Model):
     def __str__(self):
         return str(self.event)
 
-    ACCESS_FIELDS = ("zoom_url", *(f"access_note_{code}" for code, _name in settings.LANGUAGES))
+    # What the invitation says of the access: the note. The meeting itself
+    # (its address, passcode, provider) can change without a mail: journalists
+    # keep their personal link, which leads to whatever is set now.
+    ACCESS_FIELDS = tuple(f"access_note_{code}" for code, _name in settings.LANGUAGES)
 
     def save(self, *args, **kwargs):
         """A changed access makes a new revision of the invitation."""

@@ -53,6 +53,7 @@ class OutgoingMail(models.Model):
         MESSAGE = "message", _("Message from the organisers")
         UPDATE = "update", _("Updated invitation")
         CANCEL = "cancel", _("Cancellation")
+        REVOKED = "revoked", _("Access withdrawn")
         PLACE_FREED = "place_freed", _("A place is free (to the forum's contact address)")
 
     class Status(models.TextChoices):

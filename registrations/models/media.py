@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, HttpsURLField
 
 from .counters import MediaCounter
-from .people import OptInPerson
+from .people import OptInPerson, new_link_key
 
 
 class MediaRegistration(OptInPerson):
@@ -57,6 +57,19 @@ class MediaRegistration(OptInPerson):
     # The SEQUENCE of the last invitation sent to this journalist: approved
     # journalists below the accreditation's current one hold an older one.
     invitation_sequence = models.PositiveIntegerField(_("invitation revision sent"), default=0, editable=False)
+    # The personal access link (registrations.access): signed with its own
+    # key, which revoking or reissuing the access replaces (the old link dies),
+    # each time a new revision of this journalist's invitation.
+    access_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+    access_revision = models.PositiveIntegerField(_("access revision"), default=0, editable=False)
+    access_revoked = models.BooleanField(_("access withdrawn"), default=False, editable=False)
+    # How often the link was opened, and when last: no address, no browser.
+    access_opened_count = models.PositiveIntegerField(_("link opened (times)"), default=0, editable=False)
+    access_opened_at = models.DateTimeField(_("link last opened"), null=True, blank=True, editable=False)
+    # Zoom's registrant, when that provider is chosen: kept here, never mailed.
+    zoom_registrant_id = models.CharField(max_length=64, blank=True, editable=False)
+    zoom_join_url = models.CharField(max_length=1000, blank=True, editable=False)
+    zoom_error = models.CharField(_("Zoom error"), max_length=200, blank=True, editable=False)
 
     confirmed_status = Status.PENDING
     counted_when_withdrawn = "withdrawn"  # MediaCounter.WITHDRAWN

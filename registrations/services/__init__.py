@@ -8,6 +8,7 @@ Each service is named after the row it changes (`registration_approve`,
 where a feature adds nothing to a step (confirming; withdrawing a signature),
 callers call the shared step itself (`person_confirm`, `person_withdraw`)."""
 
+from .access import AccessError, access_opened, access_provider_sync, access_reissue, access_revoke
 from .audit import audit_record
 from .day import programme_delay, session_end_mark, session_start_mark
 from .declaration import (
@@ -41,10 +42,15 @@ from .people import person_confirm, person_withdraw
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
+    "AccessError",
     "DecisionError",
     "ForumCancelled",
     "MessageError",
     "PlacesFull",
+    "access_opened",
+    "access_provider_sync",
+    "access_reissue",
+    "access_revoke",
     "audit_record",
     "event_copy",
     "event_personal_data_purge",

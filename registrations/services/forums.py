@@ -108,6 +108,8 @@ def event_copy(*, event, start_date, slug, titles):
             event=copy,
             is_open=accreditation.is_open,
             capacity=accreditation.capacity,
+            provider=accreditation.provider,
+            access_opens_before=accreditation.access_opens_before,
             opens_at=accreditation.opens_at and accreditation.opens_at + shift,
             closes_at=accreditation.closes_at and accreditation.closes_at + shift,
         )

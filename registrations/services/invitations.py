@@ -8,7 +8,7 @@ cancellation, once an editor confirms; nobody is sent the same revision twice.""
 import logging
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from ..mail import INVITATION_KINDS
 from ..models import AuditEntry, MediaAccreditation, MediaRegistration, OutgoingMail
@@ -32,10 +32,12 @@ def invitation_holders_behind(*, event):
     accreditation = _accreditation(event)
     if accreditation is None:
         return MediaRegistration.objects.none()
+    # Each journalist's SEQUENCE adds their own access revision (a reissued link).
     behind = MediaRegistration.objects.filter(
         event=event,
         status=MediaRegistration.Status.APPROVED,
-        invitation_sequence__lt=accreditation.invitation_sequence,
+        access_revoked=False,
+        invitation_sequence__lt=accreditation.invitation_sequence + F("access_revision"),
     )
     if accreditation.event.is_cancelled:
         last_invitation = (
@@ -62,7 +64,7 @@ def invitation_update_send(*, event, by):
     for person in people:
         mail_enqueue(recipient=person, kind=kind)
     MediaRegistration.objects.filter(pk__in=[p.pk for p in people]).update(
-        invitation_sequence=accreditation.invitation_sequence
+        invitation_sequence=accreditation.invitation_sequence + F("access_revision")
     )
     if people:
         audit_record(user=by, action=AuditEntry.Action.MESSAGE, model=MediaRegistration, rows=len(people), event=event)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .. import counts
 from ..models import MediaAccreditation, MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of
+from .access import access_granted, access_rotate, access_sequence, calendar_cancel_send
 from .outbox import mail_enqueue
 from .people import person_correct, person_submit, person_withdraw
 
@@ -94,7 +95,11 @@ def registration_withdraw(*, person):
     admin). When an approved journalist goes from a forum with a contact
     address, the organisers are told a place is free (the mail names no person)."""
     event = person.event
-    freed = MediaRegistration.objects.filter(pk=person.pk, status=Status.APPROVED).exists()
+    row = MediaRegistration.objects.select_for_update().filter(pk=person.pk).first()
+    freed = row is not None and row.status == Status.APPROVED
+    if freed:
+        # Their calendar entry is cancelled now: nothing of theirs is kept to send it later.
+        calendar_cancel_send(registration=row)
     person_withdraw(person=person)
     if freed and event.contact_email:
         mail_enqueue(kind=OutgoingMail.Kind.PLACE_FREED, event=event)
@@ -137,15 +142,27 @@ def registration_decide(*, registration, status, by, reason=""):
     if status == Status.APPROVED and registration.status != Status.APPROVED:
         _places_check(event=registration.event, wanted=1)
     before = registration.counted_as
+    was_approved = registration.status == Status.APPROVED
     registration.status = status
     registration.decided_at = timezone.now()
     registration.decided_by = by
     registration.decision_reason = reason.strip()
     accreditation = accreditation_of(registration.event)
-    if status == Status.APPROVED and accreditation is not None:
-        # The approval mail carries the invitation as it is now.
-        registration.invitation_sequence = accreditation.invitation_sequence
-    registration.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "invitation_sequence"])
+    access_fields = []
+    if was_approved and status != Status.APPROVED:
+        # The link dies at once; the decision's mail cancels the calendar entry.
+        access_fields = access_rotate(registration)
+    if status == Status.APPROVED and not was_approved:
+        registration.access_revoked = False
+        access_fields.append("access_revoked")
+        if accreditation is not None:
+            # The approval mail carries the invitation as it is now.
+            registration.invitation_sequence = access_sequence(registration, accreditation)
+    registration.save(
+        update_fields=["status", "decided_at", "decided_by", "decision_reason", "invitation_sequence", *access_fields]
+    )
+    if status == Status.APPROVED and not was_approved:
+        access_granted(registration, accreditation)
     counts.person_count_move(registration, before=before, after=registration.counted_as)
     ReviewEntry.objects.create(
         registration=registration,

@@ -53,7 +53,7 @@ def test_a_moved_session_reaches_journalists_as_one_updated_entry_in_russian(sit
         start=datetime(2027, 6, 24, 16, 0, tzinfo=MINSK),
         is_published=True,
     )
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/111")
+    make_accreditation(event, meeting_url="https://zoom.example.org/j/111")
     make_session(event, title_en="Opening", title_ru="Открытие", start=event.start)
     make_session(event, title_en="Witnesses", title_ru="Свидетели", start=event.start + timedelta(hours=1))
     reviewer = User.objects.create_user("someone", password="x" * 20)
@@ -80,7 +80,8 @@ def test_a_moved_session_reaches_journalists_as_one_updated_entry_in_russian(sit
     (after,) = Calendar.from_ical(calendars[0].get_payload(decode=True)).walk("VEVENT")
     assert str(after["UID"]) == str(before["UID"])
     assert after["SEQUENCE"] > before["SEQUENCE"]
-    assert str(after["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert str(after["LOCATION"]) == str(before["LOCATION"])
+    assert "/media/access/?t=" in str(after["LOCATION"])
     assert "17:30–18:00 Свидетели" in str(after["DESCRIPTION"])
     assert after.decoded("DTSTART").astimezone(UTC) == datetime(2027, 6, 24, 13, 0, tzinfo=UTC)
     # Asked again, nothing new: nothing is sent.

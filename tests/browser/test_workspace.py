@@ -63,7 +63,7 @@ def test_editor_creates_a_forum_in_one_form_in_russian(site_url, page_for):
     page.fill("#id_end_0", "24.06.2027")
     page.fill("#id_end_1", "19:00:00")
     assert page.locator("#id_timezone").input_value() == "Europe/Minsk"
-    page.fill("#id_media_accreditation-0-zoom_url", "https://zoom.example.org/j/1")
+    page.fill("#id_media_accreditation-0-meeting_url", "https://zoom.example.org/j/1")
     page.fill("#id_declaration-0-title_en", "Declaration")
     page.fill("#id_declaration-0-text_en", "We declare.")
     page.locator("#sessions-group .add-row a").click()
@@ -75,7 +75,7 @@ def test_editor_creates_a_forum_in_one_form_in_russian(site_url, page_for):
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
     assert page.locator("#id_title_ru").input_value() == "Неделя против пыток"
-    assert page.locator("#id_media_accreditation-0-zoom_url").input_value() == "https://zoom.example.org/j/1"
+    assert page.locator("#id_media_accreditation-0-meeting_url").input_value() == "https://zoom.example.org/j/1"
     assert page.locator("#id_declaration-0-text_en").input_value() == "We declare."
     assert page.locator("#id_sessions-0-title_en").input_value() == "Opening"
     assert page.locator("#id_sessions-0-start_1").input_value() == "16:00:00"

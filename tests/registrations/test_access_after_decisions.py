@@ -43,7 +43,7 @@ def _sent_text():
 
 def test_a_resent_approval_gives_no_access_to_a_journalist_rejected_since(admin_user):
     event = make_event()
-    make_accreditation(event, zoom_url=ZOOM)
+    make_accreditation(event, meeting_url=ZOOM)
     registration = make_registration(event)
     services.registration_approve(registration=registration, by=admin_user)
     services.registration_reject(registration=registration, by=admin_user)
@@ -60,18 +60,21 @@ def test_a_resent_approval_gives_no_access_to_a_journalist_rejected_since(admin_
 
 def test_a_queued_update_gives_no_access_after_a_rejection(admin_user):
     event = make_event()
-    accreditation = make_accreditation(event, zoom_url=ZOOM)
+    accreditation = make_accreditation(event, meeting_url=ZOOM)
     registration = make_registration(event)
     services.registration_approve(registration=registration, by=admin_user)
-    accreditation.zoom_url = ZOOM + "-new"
+    accreditation.access_note_en = "Interpretation: channel 5"
     accreditation.save()
     with override_settings(EMAIL_BACKEND="tests.registrations.test_access_after_decisions._DownBackend"):
-        services.invitation_update_send(event=event, by=admin_user)
+        assert services.invitation_update_send(event=event, by=admin_user) == 1
     services.registration_reject(registration=registration, by=admin_user)
     django_mail.outbox.clear()
     OutgoingMail.objects.filter(kind="update").update(next_attempt_at=timezone.now())
     services.mail_send_due()
     assert ZOOM not in _sent_text()
+    assert "/media/access/" not in _sent_text()
+    update = OutgoingMail.objects.get(kind="update")
+    assert (update.status, update.last_error) == ("failed", "NoRecipient")
 
 
 def test_notifying_a_forum_without_accreditation_writes_to_nobody(admin_user):

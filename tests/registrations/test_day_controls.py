@@ -32,7 +32,7 @@ def forum():
     event = make_event(title_en="Day of the forum", start=at(16), end=at(19), contact_email="team@forum.example.org")
     for hour in (16, 17, 18):
         make_session(event, title_en=f"Part {hour}", start=at(hour), end=at(hour + 1))
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/111")
+    make_accreditation(event, meeting_url="https://zoom.example.org/j/111")
     return event
 
 

@@ -68,7 +68,7 @@ def test_editor_creates_a_forum_with_accreditation_declaration_and_session_in_on
             "end_1": "19:00:00",
             "timezone": "Europe/Vilnius",
             "retention_days": "90",
-            "media_accreditation-0-zoom_url": "https://zoom.example.org/j/1",
+            "media_accreditation-0-meeting_url": "https://zoom.example.org/j/1",
             "declaration-0-title_en": "Declaration",
             "declaration-0-text_en": "We declare.",
             "sessions-TOTAL_FORMS": "1",
@@ -84,7 +84,7 @@ def test_editor_creates_a_forum_with_accreditation_declaration_and_session_in_on
     assert response.status_code == 302, [text(e) for e in soup(response).select(".errorlist")]
     event = Event.objects.get(slug="week-against-torture")
     assert (event.title_ru, event.timezone, event.is_published) == ("Неделя против пыток", "Europe/Vilnius", False)
-    assert MediaAccreditation.objects.get(event=event).zoom_url == "https://zoom.example.org/j/1"
+    assert MediaAccreditation.objects.get(event=event).meeting_url == "https://zoom.example.org/j/1"
     assert Declaration.objects.get(event=event).text_en == "We declare."
     (session,) = event.sessions.all()
     assert (session.title, session.start) == ("Opening", datetime(2027, 6, 24, 16, 0, tzinfo=MINSK))
@@ -114,7 +114,7 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
     make_session(event, title_en="Witnesses", start=datetime(2026, 6, 25, 10, 0, tzinfo=MINSK))
     make_accreditation(
         event,
-        zoom_url="https://zoom.example.org/j/secret",
+        meeting_url="https://zoom.example.org/j/secret",
         access_note_en="Passcode 4242",
         capacity=25,
         opens_at=datetime(2026, 5, 1, 9, 0, tzinfo=MINSK),
@@ -174,7 +174,7 @@ def test_copying_a_forum_copies_its_content_and_no_people(editor):
     ]
     assert [(r.organisation, r.role) for r in copy.event_organisations.all()] == [(organisation, "supporter")]
     accreditation = MediaAccreditation.objects.get(event=copy)
-    assert (accreditation.zoom_url, accreditation.access_note) == ("", "")
+    assert (accreditation.meeting_url, accreditation.access_note) == ("", "")
     # Its places kept, its opening and closing moved by as many days as the forum.
     assert (accreditation.capacity, accreditation.opens_at, accreditation.closes_at) == (
         25,

@@ -84,7 +84,7 @@ def forum():
         start=datetime(2027, 6, 24, 16, 0, tzinfo=MINSK),
         contact_email="team@forum.example.org",
     )
-    make_accreditation(event, zoom_url="https://zoom.example.org/j/111")
+    make_accreditation(event, meeting_url="https://zoom.example.org/j/111")
     return event
 
 
@@ -106,6 +106,11 @@ def _invitation(message):
     return part, part.get_payload(decode=True)
 
 
+def _personal(location):
+    """A journalist's personal access link on the site, never the meeting's address."""
+    return "/media/access/?t=" in location and "zoom.example.org" not in location
+
+
 def _vevent(ics):
     cal = Calendar.from_ical(ics)
     (vevent,) = cal.walk("VEVENT")
@@ -124,14 +129,15 @@ def test_approval_invitation_is_an_itip_request_from_the_forums_contact_address(
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:ales@example.org"
     assert attendee.params["RSVP"] == "FALSE"
-    assert str(vevent["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert _personal(str(vevent["LOCATION"]))
+    assert str(vevent["URL"]) == str(vevent["LOCATION"])
     read = icaljs(ics)
     assert read == {
         "method": "REQUEST",
         "uid": str(forum.uid),
         "sequence": 0,
         "start": "2027-06-24T13:00:00.000Z",
-        "location": "https://zoom.example.org/j/111",
+        "location": str(vevent["LOCATION"]),
         "status": "CONFIRMED",
         "organizer": "mailto:team@forum.example.org",
         "rsvp": "FALSE",
@@ -172,21 +178,29 @@ def test_time_change_sends_an_update_after_the_editor_confirms(forum, editor, ma
     assert len(mail_server.messages) == 4
 
 
-def test_zoom_change_sends_the_new_location_with_a_higher_sequence(forum, editor, mail_server, icaljs):
+def test_a_meeting_change_needs_no_mail_and_a_note_change_sends_the_same_personal_link(
+    forum, editor, mail_server, icaljs
+):
     client, _user = editor
     _approved(forum, "c@example.org")
     accreditation = MediaAccreditation.objects.get(event=forum)
-    accreditation.zoom_url = "https://zoom.example.org/j/222"
+    # The meeting moves: the journalist's link leads to the new one; nobody is behind.
+    accreditation.meeting_url = "https://zoom.example.org/j/222"
+    accreditation.save()
+    assert not services.invitation_holders_behind(event=forum).exists()
+    accreditation.access_note_en = "Interpretation: channel 3"
     accreditation.save()
     client.post(reverse("admin:events_event_notify", args=[forum.pk]))
     approval, update = mail_server.to("c@example.org")
     old = icaljs(_invitation(approval)[1])
     new = icaljs(_invitation(update)[1])
-    assert new["location"] == "https://zoom.example.org/j/222"
+    assert new["location"] == old["location"]
+    assert _personal(new["location"])
     assert new["uid"] == old["uid"]
     assert new["sequence"] > old["sequence"]
     assert new["method"] == "REQUEST"
-    assert "https://zoom.example.org/j/222" in str(_vevent(_invitation(update)[1])[1]["DESCRIPTION"])
+    assert "Interpretation: channel 3" in str(_vevent(_invitation(update)[1])[1]["DESCRIPTION"])
+    assert b"zoom.example.org" not in update.as_bytes()
 
 
 def test_cancelled_forum_sends_a_cancel_with_the_same_uid(forum, editor, mail_server, icaljs):
@@ -255,7 +269,7 @@ def test_the_invitation_carries_the_programme_and_the_meeting_only_as_its_locati
     (message,) = mail_server.to("en@example.org")
     _cal, vevent = _vevent(_invitation(message)[1])
     assert str(vevent["UID"]) == str(forum.uid)
-    assert str(vevent["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert _personal(str(vevent["LOCATION"]))
     assert (
         "Programme, Minsk time (UTC+03:00):\n\n24 June 2027\n16:00–16:30 Opening\n17:00–17:30 Cancelled: Witnesses"
         in str(vevent["DESCRIPTION"])
@@ -264,7 +278,7 @@ def test_the_invitation_carries_the_programme_and_the_meeting_only_as_its_locati
     description = _description(message_be)
     assert "16:00–16:30 Адкрыццё\n17:00–17:30 Адменена: Сведкі" in description
     assert "24 чэрвеня 2027" in description
-    assert icaljs(_invitation(message_be)[1])["location"] == "https://zoom.example.org/j/111"
+    assert _personal(icaljs(_invitation(message_be)[1])["location"])
 
 
 def test_a_session_moved_in_the_forums_form_asks_and_sends_one_update_of_the_same_entry(
@@ -297,7 +311,8 @@ def test_a_session_moved_in_the_forums_form_asks_and_sends_one_update_of_the_sam
     assert after["SEQUENCE"] > before["SEQUENCE"]
     assert "17:00–17:30 Witnesses" in str(before["DESCRIPTION"])
     assert "17:30–18:00 Witnesses" in str(after["DESCRIPTION"])
-    assert str(after["LOCATION"]) == "https://zoom.example.org/j/111"
+    assert str(after["LOCATION"]) == str(before["LOCATION"])
+    assert _personal(str(after["LOCATION"]))
     assert "17:30–18:00 Witnesses" in update.get_body(("plain",)).get_content()
     read = icaljs(_invitation(update)[1])
     assert (read["method"], read["uid"], read["sequence"]) == ("REQUEST", str(forum.uid), after["SEQUENCE"])

@@ -37,9 +37,10 @@ def open_accreditation(demo_event):
     return make_accreditation(
         demo_event,
         closes_at=timezone.now() + timedelta(days=1),
-        zoom_url="https://zoom.example.org/j/987654321",
-        access_note_en="Meeting ID 987 654 321, passcode 4242",
-        access_note_be="Ідэнтыфікатар 987 654 321, пароль 4242",
+        meeting_url="https://zoom.example.org/j/987654321",
+        meeting_passcode="4242",
+        access_note_en="Interpretation: channel 2",
+        access_note_be="Пераклад: канал 2",
     )
 
 
@@ -94,24 +95,26 @@ def test_journalist_registers_confirms_is_approved_and_erases(
     assert registration.decided_by == admin_user
     assert registration.decision_reason == "Сардэчна запрашаем"
 
-    # The approval mail carries the access and a personal calendar invitation.
+    # The approval mail carries a personal link (never the meeting's address)
+    # and a personal calendar invitation.
     approval = mail_server.messages[-1]
     assert subject(approval) == "Доступ для СМІ ўхвалены: Новая Беларусь супраць катаванняў"
     body = approval.get_body(("plain",)).get_content()
-    assert "https://zoom.example.org/j/987654321" in body
-    assert "Ідэнтыфікатар 987 654 321, пароль 4242" in body
+    access = link_in(approval, "/be/media/access/")
+    assert "987654321" not in approval.as_string()
+    assert "Пераклад: канал 2" in body
     (attachment,) = list(approval.iter_attachments())
     assert attachment.get_content_type() == "text/calendar"
     (vevent,) = Calendar.from_ical(attachment.get_payload(decode=True)).walk("VEVENT")
     assert vevent.decoded("dtstart").astimezone(UTC) == datetime(2021, 6, 24, 13, 0, tzinfo=UTC)
-    assert "https://zoom.example.org/j/987654321" in str(vevent["DESCRIPTION"])
-    assert "Ідэнтыфікатар 987 654 321, пароль 4242" in str(vevent["DESCRIPTION"])
+    assert str(vevent["LOCATION"]).endswith(access)
+    assert "Пераклад: канал 2" in str(vevent["DESCRIPTION"])
 
     # The private status page shows the decision and the access.
     status = link_in(approval, "/be/media/status/")
     page = soup(client.get(status))
     assert text(page.select_one(".registration-status")) == "Ухвалена"
-    assert page.select_one("section[aria-labelledby=access-title] a")["href"] == "https://zoom.example.org/j/987654321"
+    assert page.select_one("section[aria-labelledby=access-title] a")["href"].endswith(access)
 
     # Withdraw and erase: nothing personal remains, in any table.
     withdraw = page.select_one("form[action='/be/media/withdraw/']")

@@ -382,16 +382,17 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(admin_client):
     assert row["registered"] == minsk.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def test_the_personal_invitation_puts_the_zoom_link_in_location(admin_user, mail_server):
+def test_the_personal_invitation_puts_the_personal_link_in_location(admin_user, mail_server):
     event = make_event(start=timezone.now() + timedelta(days=3))
-    accreditation = make_accreditation(event, zoom_url="https://zoom.example.org/j/98765")
+    accreditation = make_accreditation(event, meeting_url="https://zoom.example.org/j/98765")
     registration = make_registration(event)
     services.registration_approve(registration=registration, by=admin_user)
     (message,) = mail_server.messages
     (attachment,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
     (vevent,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
-    assert str(vevent["LOCATION"]) == accreditation.zoom_url
-    assert "Passcode 4242" in str(vevent["DESCRIPTION"])
+    assert "/media/access/?t=" in str(vevent["LOCATION"])
+    assert accreditation.meeting_url not in attachment.get_content()
+    assert "Interpretation: channel 2" in str(vevent["DESCRIPTION"])
 
 
 # --- every view of personal data is audited --------------------------------------------
