@@ -40,20 +40,21 @@ def _refuse_unless_on(event, now):
         )
 
 
-def _locked(session):
-    """The session and its forum as stored now, locked for this transaction."""
+def _markable(session, now):
+    """The session (with its forum) as stored now, locked for this transaction,
+    once the forum is on its day and the session is not cancelled."""
     session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
-    return session, session.event
+    _refuse_unless_on(session.event, now)
+    if session.is_cancelled:
+        raise ValidationError(_("“%(session)s” is cancelled.") % {"session": session}, code="session_cancelled")
+    return session
 
 
 @transaction.atomic
 def session_start_mark(*, session, by, now=None):
     """The session started now (again, if it was marked ended: it resumed)."""
     now = now or timezone.now()
-    session, event = _locked(session)
-    _refuse_unless_on(event, now)
-    if session.is_cancelled:
-        raise ValidationError(_("“%(session)s” is cancelled.") % {"session": session}, code="session_cancelled")
+    session = _markable(session, now)
     session.actual_start, session.actual_end = now, None
     session.save(update_fields=["actual_start", "actual_end", "updated_at"])
     logger.info("session %s marked started by user %s", session.pk, by.pk)
@@ -64,10 +65,7 @@ def session_start_mark(*, session, by, now=None):
 def session_end_mark(*, session, by, now=None):
     """The session ended now."""
     now = now or timezone.now()
-    session, event = _locked(session)
-    _refuse_unless_on(event, now)
-    if session.is_cancelled:
-        raise ValidationError(_("“%(session)s” is cancelled.") % {"session": session}, code="session_cancelled")
+    session = _markable(session, now)
     if (session.actual_start or session.start) > now:
         raise ValidationError(
             _("“%(session)s” has not started: mark it started first.") % {"session": session}, code="not_started"
