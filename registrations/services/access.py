@@ -138,6 +138,16 @@ def access_provider_sync(*, accreditation):
     return len(waiting)
 
 
+def zoom_registrant_release(registration):
+    """The forum was cancelled: the journalist's Zoom registrant is cancelled
+    (once the transaction commits) and forgotten here; saving the forum's
+    form once it is un-cancelled registers them again (access_provider_sync)."""
+    if registration.zoom_registrant_id:
+        _zoom_cancel_later(registration)
+        registration.zoom_registrant_id = registration.zoom_join_url = registration.zoom_error = ""
+        registration.save(update_fields=["zoom_registrant_id", "zoom_join_url", "zoom_error"])
+
+
 def _zoom_cancel_later(registration):
     if registration.zoom_registrant_id:
         meeting_id = registration.event.media_accreditation.zoom_meeting_id

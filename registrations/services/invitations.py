@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, Subquery
 
 from ..mail import INVITATION_KINDS
 from ..models import AuditEntry, MediaAccreditation, MediaRegistration, OutgoingMail
+from .access import zoom_registrant_release
 from .audit import audit_record
 from .outbox import mail_enqueue
 
@@ -63,6 +64,8 @@ def invitation_update_send(*, event, by):
     kind = OutgoingMail.Kind.CANCEL if event.is_cancelled else OutgoingMail.Kind.UPDATE
     for person in people:
         mail_enqueue(recipient=person, kind=kind)
+        if event.is_cancelled:
+            zoom_registrant_release(person)
     MediaRegistration.objects.filter(pk__in=[p.pk for p in people]).update(
         invitation_sequence=accreditation.invitation_sequence + F("access_revision")
     )

@@ -69,6 +69,28 @@ def test_zoom_registers_an_alias_the_link_leads_to_its_join_address_and_revoking
         assert client.get(link).status_code == 410
 
 
+def test_cancelling_the_forum_cancels_its_zoom_registrants(
+    forum,
+    zoom,  # noqa: F811
+    admin_user,
+    mail_server,
+    django_capture_on_commit_callbacks,
+):
+    MediaAccreditation.objects.filter(event=forum).update(provider="zoom", zoom_meeting_id=MEETING)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = _approve(forum, "ales@example.org", admin_user)
+    assert [r["status"] for r in zoom.registrants(MEETING)] == ["approved"]
+    forum.status = "cancelled"
+    forum.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitation_update_send(event=forum, by=admin_user) == 1
+    assert [r["status"] for r in zoom.registrants(MEETING)] == ["cancelled"]
+    registration.refresh_from_db()
+    assert (registration.zoom_registrant_id, registration.zoom_join_url) == ("", "")
+    _approval, cancel = mail_server.to("ales@example.org")
+    assert MEETING not in cancel.as_string()
+
+
 def test_a_zoom_refusal_shows_on_the_registrations_page_and_the_link_says_it_is_being_prepared(
     forum,
     zoom,  # noqa: F811
