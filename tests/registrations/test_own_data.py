@@ -4,11 +4,12 @@ was found: through the public forms and a real SMTP server, on both flows."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -565,3 +566,85 @@ def test_staff_see_no_confirmation_requests_in_the_outbox(admin_client, flow, ma
     page = admin_client.get(reverse("admin:registrations_outgoingmail_changelist")).content.decode()
     assert "Mail #" not in page
     assert OutgoingMail.objects.count() == 1
+
+
+# --- nobody can stop a named person from signing or registering ----------------------
+
+
+def test_a_stranger_cannot_keep_the_owner_from_signing_or_registering(client, mail_server):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(event)
+    make_declaration(event, review_names=False)
+    media, declaration = _media(event), _declaration(event)
+    # The stranger: three submissions with three spellings of the owner's mailbox
+    # (a provider that delivers +tags to the mailbox itself).
+    spellings = ["victim@gmail.com", "VICTIM+x@gmail.com", '"victim"@GMAIL.com']
+    answers = {}
+    for flow, address in zip((media, declaration, media), spellings, strict=True):
+        response = client.post(flow["form"], {**flow["adversary"], "email": address})
+        answers[flow["model"]] = client.get(response["Location"])
+    # The owner, the same day, from elsewhere: their own signature and registration.
+    owner = Client()
+    for flow in (declaration, media):
+        response = owner.post(flow["form"], {**flow["victim"], "email": "victim@gmail.com"})
+        answer = owner.get(response["Location"])
+        assert answer.content == answers[flow["model"]].content  # the same words, whether or not a mail went out now
+        assert "shows what was typed last" in text(soup(answer).select_one(".lead"))
+
+    # The mailbox holds one confirmation mail per form; each link confirms what the owner typed.
+    assert len(mail_server.received) == 2
+    assert {normalise_email(rcpt) for rcpts, _message in mail_server.received for rcpt in rcpts} == {
+        normalise_email("victim@gmail.com")
+    }
+    for flow in (declaration, media):
+        (mail,) = [m for m in mail_server.messages if flow["confirm"] in m.get_body(("plain",)).get_content()]
+        page = soup(owner.get(link_in(mail, flow["confirm"])))
+        details = text(page.select_one(".confirm-details"))
+        assert "Vera Victim" in details
+        assert "Xavier" not in details
+        assert owner.post(*_confirm_fields(page)).status_code == 200
+        stored = _stored(flow)
+        assert (stored.name, stored.is_confirmed, stored.email) == ("Vera Victim", True, "victim@gmail.com")
+    assert len(mail_server.messages) == 4  # and the two "confirmed" mails
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["changed 2 times since this link was sent, last on", "10 March 2027", "14:00", "Minsk time"]),
+        ("ru", ["изменились 2 раза с тех пор, как была отправлена эта ссылка", "10 марта 2027", "14:00"]),
+        ("be", ["змяняліся 2 разы з таго часу, як была дасланая гэтая спасылка", "10 сакавіка 2027", "14:00"]),
+    ],
+)
+def test_the_confirm_page_says_how_often_and_when_the_data_changed(client, mail_server, language, expected):
+    t0 = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)  # 12:00 in Minsk
+    with time_machine.travel(t0, tick=False):
+        event = make_event(start=t0 + timedelta(days=10), timezone="Europe/Minsk")
+        make_declaration(event)
+        flow = _declaration(event)
+        form = flow["form"].replace("/en/", f"/{language}/")
+        client.post(form, {**flow["victim"], "mail_language": language})
+    for hours in (1, 2):  # two more submissions: the last at 14:00 Minsk time
+        with time_machine.travel(t0 + timedelta(hours=hours), tick=False):
+            client.post(form, {**flow["victim"], "name": f"Name {hours}", "mail_language": language})
+    (mail,) = mail_server.messages
+    with time_machine.travel(t0 + timedelta(hours=3), tick=False):
+        page = soup(client.get(link_in(mail, flow["confirm"].replace("/en/", f"/{language}/"))))
+    line = text(page.select_one(".confirm-changes"))
+    for words in expected:
+        assert words in line
+
+
+def test_the_unconfirmed_purge_counts_from_the_latest_submission(client, flow, mail_server):
+    t0 = timezone.now()
+    client.post(flow["form"], {**flow["victim"], "name": "First"})
+    with time_machine.travel(t0 + timedelta(days=2), tick=False):
+        client.post(flow["form"], flow["victim"])
+    with time_machine.travel(t0 + timedelta(days=4), tick=False):  # 4 days after the first, 2 after the last
+        services.unconfirmed_purge()
+        assert _stored(flow).name == "Vera Victim"
+        page = soup(client.get(link_in(mail_server.messages[-1], flow["confirm"])))
+        assert "Vera Victim" in text(page.select_one(".confirm-details"))
+    with time_machine.travel(t0 + timedelta(days=5, minutes=1), tick=False):
+        services.unconfirmed_purge()
+        assert not flow["model"].objects.exists()
