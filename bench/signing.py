@@ -265,6 +265,7 @@ def fill(n):
         "mail_language": "ru",
         "consent_at": now,
         "submitted_at": now,
+        "version": 1,
         "organisation": "",
         "hidden_at": None,
         "hidden_by_id": None,

@@ -426,9 +426,6 @@ STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=365 * 24 * 3600)
 # key kept in the database since the first migration. Set it to keep the key out
 # of database dumps; never change it afterwards (stored digests would no longer match).
 EMAIL_DIGEST_KEY = env.str("EMAIL_DIGEST_KEY", default="")
-# Mails the public forms send one mailbox (any spelling of its address) in 24 hours,
-# across both forms and every forum; submissions beyond it change nothing.
-MAILBOX_MAILS_PER_DAY = env.int("MAILBOX_MAILS_PER_DAY", default=3)
 
 
 # --- Meeting providers (registrations.access; README, Staff) -------------------------

@@ -48,9 +48,11 @@ def _submit(request, *, model, form_class, submit, context):
 
 def _confirm(request, *, model, correction_form, status, done=None):
     """The link from the mail. To a person who has not confirmed it shows
-    exactly what will be confirmed, with a form to correct it; only the POST
-    that form sends confirms, so a mail scanner that opens the link confirms
-    nothing. To a person who already confirmed it shows their status page."""
+    exactly what will be confirmed (the latest submission, and how often it
+    changed since the link was sent), with a form to correct it; only the
+    POST that form sends confirms, and only the version it showed: a newer
+    submission shows the page again. A mail scanner that opens the link
+    confirms nothing. To a person who already confirmed it shows their status page."""
     person, token = _from_link(request, model, links.CONFIRM)
     if person is None:
         return _invalid_link(request)
@@ -59,13 +61,31 @@ def _confirm(request, *, model, correction_form, status, done=None):
     # The button alone confirms what is shown; with the form's fields, what they hold.
     corrected = request.method == "POST" and any(name in request.POST for name in correction_form.base_fields)
     form = correction_form(request.POST if corrected else None, instance=person)
+    stale = False
     if request.method == "POST" and (not corrected or form.is_valid()):
-        person = services.person_confirm(person=person, data=form.cleaned_data if corrected else None)
-        if person is None:  # a newer submission replaced the data this link showed
-            return _invalid_link(request)
-        context = {"person": person, "event": person.event, **(done(person) if done else {})}
-        return render(request, model.template("confirm_done.html"), context)
-    context = {"person": person, "event": person.event, "token": token, "form": form}
+        shown = request.POST.get("version", "")
+        try:
+            confirmed = services.person_confirm(
+                person=person,
+                data=form.cleaned_data if corrected else None,
+                version=int(shown) if shown.isdigit() else 0,
+            )
+        except services.VersionChanged:
+            link_version, person = person.link_version, model.objects.get(pk=person.pk)
+            person.link_version, form, stale = link_version, correction_form(instance=person), True
+        else:
+            if confirmed is None:  # erased in between
+                return _invalid_link(request)
+            context = {"person": confirmed, "event": confirmed.event, **(done(confirmed) if done else {})}
+            return render(request, model.template("confirm_done.html"), context)
+    context = {
+        "person": person,
+        "event": person.event,
+        "token": token,
+        "form": form,
+        "stale": stale,
+        "changes": links.changes_since_sent(person),
+    }
     return render(request, model.template("confirm.html"), context)
 
 

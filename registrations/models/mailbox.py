@@ -1,4 +1,4 @@
-"""A mailbox's digest key and the mails it was sent (its daily allowance)."""
+"""A mailbox's digest key and the mails it was sent (one per form and parent a day)."""
 
 from django.db import models
 from django.utils import timezone
@@ -20,16 +20,19 @@ class DigestKey(models.Model):
 
 
 class MailboxSend(models.Model):
-    """One mail the public forms sent a mailbox, named by the mailbox's digest
-    (never the address): the last 24 hours of these are its allowance."""
+    """One confirmation mail the public forms sent a mailbox, named by the
+    mailbox's digest (never the address) and the thread it belongs to (a form
+    and its forum or Declaration, `feature:parent id`): a mailbox gets one per
+    thread in 24 hours."""
 
     digest = models.CharField(max_length=64)
+    thread = models.CharField(max_length=64, default="")
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("mail to a mailbox")
         verbose_name_plural = _("mails to mailboxes")
-        indexes = [models.Index(fields=["digest", "sent_at"], name="mailbox_send_digest_at")]
+        indexes = [models.Index(fields=["digest", "thread", "sent_at"], name="mailbox_send_thread_at")]
 
     def __str__(self):
         return str(self.pk)

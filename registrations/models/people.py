@@ -79,6 +79,9 @@ class OptInPerson(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     # Part of every private link: a new key makes old links useless.
     link_key = models.CharField(max_length=32, default=new_link_key, editable=False)
+    # Counts the submissions of an unconfirmed row: the confirm button carries
+    # the version it shows, so a click confirms only what the person saw.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OptInQuerySet.as_manager()
 

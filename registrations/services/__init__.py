@@ -38,7 +38,7 @@ from .media import (
 )
 from .messages import MessageError, message_send
 from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
-from .people import person_confirm, person_withdraw
+from .people import VersionChanged, person_confirm, person_withdraw
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "ForumCancelled",
     "MessageError",
     "PlacesFull",
+    "VersionChanged",
     "access_opened",
     "access_provider_sync",
     "access_reissue",

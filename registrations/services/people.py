@@ -4,15 +4,19 @@ their row and its mail). Each model's class attributes say what differs: its
 parent, its confirmed status, its mail kinds, whether a public page shows it.
 
 What a person confirms is what they themselves typed last: until a mailbox
-confirms, each new submission replaces the data and makes every earlier link
-useless; after, a submission changes nothing. Every submission sends the same
-mail, so a mailbox reader cannot tell whether an address was known, and a
-mailbox receives at most MAILBOX_MAILS_PER_DAY of them."""
+confirms, each new submission replaces the data (and counts a new version);
+after, a submission changes nothing. A mailbox receives at most one
+confirmation mail per form and parent (forum or Declaration) in 24 hours,
+whoever submits, and no other ceiling: that mail's link keeps working for its
+lifetime and always opens the latest submission, so whatever others submit
+with a person's address, the person's own submission is confirmable from
+their mailbox. The confirm button carries the version it shows: a click
+confirms only what the person saw. Every submission gets the same answer and
+the same mail, so neither tells whether an address was known."""
 
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -20,7 +24,7 @@ from plumbing.publishing import public_changed
 
 from .. import counts
 from ..mailbox import email_digest
-from ..models import MailboxSend, OutgoingMail, new_link_key
+from ..models import MailboxSend, OutgoingMail
 from .erasure import erased_bytes_flush
 from .outbox import mail_enqueue
 
@@ -29,30 +33,35 @@ logger = logging.getLogger(__name__)
 _DAY = timedelta(hours=24)
 
 
-def _mailbox_lock(digest):
-    """Serialise the allowance of one mailbox: SQLite's writers already take
-    turns (IMMEDIATE transactions); PostgreSQL takes a transaction-scoped
-    advisory lock on the digest, so two submissions cannot both see room."""
+def _mailbox_lock(key):
+    """Serialise the allowance of one mailbox's thread: SQLite's writers
+    already take turns (IMMEDIATE transactions); PostgreSQL takes a
+    transaction-scoped advisory lock, so two submissions cannot both see room."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [digest])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
-def mailbox_allowance_take(*, digest, now=None):
-    """Count one mail to a mailbox; False, counting nothing, when it already
-    had MAILBOX_MAILS_PER_DAY in the 24 hours before `now` (a sliding window:
-    never more than that in any 24 hours). Call it inside the transaction
-    that sends the mail. The count and the row are one statement (an INSERT
-    of a row only where the count leaves room), through the digest's index."""
+def mail_thread(model, parent):
+    """What one confirmation mail a day is counted per: a form and its parent."""
+    return f"{model.feature}:{parent.pk}"
+
+
+def mailbox_allowance_take(*, digest, thread, now=None):
+    """Count one confirmation mail to a mailbox in a thread (`mail_thread`);
+    False, counting nothing, when that mailbox had one in that thread in the
+    24 hours before `now` (a sliding window). Call it inside the transaction
+    that sends the mail. The check and the row are one statement (an INSERT
+    of a row only where there is none), through the index."""
     now = now or timezone.now()
-    _mailbox_lock(digest)
+    _mailbox_lock(f"{digest}:{thread}")
     table = connection.ops.quote_name(MailboxSend._meta.db_table)
     at = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (digest, sent_at) SELECT %s, %s "  # noqa: S608 (a model's table name)
-            f"WHERE (SELECT COUNT(*) FROM {table} WHERE digest = %s AND sent_at > %s) < %s",
-            [digest, at(now), digest, at(now - _DAY), settings.MAILBOX_MAILS_PER_DAY],
+            f"INSERT INTO {table} (digest, thread, sent_at) SELECT %s, %s, %s "  # noqa: S608 (a model's table name)
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE digest = %s AND thread = %s AND sent_at > %s)",
+            [digest, thread, at(now), digest, thread, at(now - _DAY)],
         )
         return cursor.rowcount == 1
 
@@ -72,11 +81,11 @@ def _create_or_lock(*, model, parent, digest, values):
 
 def person_submit(*, model, parent, data, language):
     """Take a submission. A new mailbox gets a row; an unconfirmed one gets
-    the new data and a new link key (every earlier link stops working); a
-    confirmed one is left as it is. Each gets the same confirmation mail,
-    whose link opens the confirm page or, once confirmed, the status page.
-    Over the mailbox's daily allowance nothing at all changes and no mail is
-    sent. Returns the row, or None when nothing was done.
+    the new data and its next version (the links already sent keep working
+    and now show it); a confirmed one is left as it is. A confirmation mail,
+    the same for all three, goes out when the mailbox had none in this thread
+    (`mail_thread`) in 24 hours; its link opens the confirm page or, once
+    confirmed, the status page. Returns the row.
 
     What needs no database is done before the transaction: on SQLite it
     holds the one write lock, which other submissions wait for."""
@@ -84,22 +93,28 @@ def person_submit(*, model, parent, data, language):
     now = timezone.now()
     values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
     with transaction.atomic():
-        if not mailbox_allowance_take(digest=digest, now=now):
-            person = None
-        else:
-            person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
-            if not created and not person.is_confirmed:
-                for field, value in values.items():
-                    setattr(person, field, value)
-                person.link_key = new_link_key()
-                person.save()
+        mails = mailbox_allowance_take(digest=digest, thread=mail_thread(model, parent), now=now)
+        person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
+        if not created and not person.is_confirmed:
+            for field, value in values.items():
+                setattr(person, field, value)
+            person.version += 1
+            person.save()
+        if mails:
             # In the submission's language, whatever a confirmed row holds.
             mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language)
-    if person is None:
-        logger.info("%s submission over its mailbox's daily allowance: nothing changed", model.feature)
-    else:
-        logger.info("%s %s %s, confirmation queued", model.feature, person.pk, "created" if created else "again")
+    logger.info(
+        "%s %s %s, %s",
+        model.feature,
+        person.pk,
+        "created" if created else "again",
+        "confirmation queued" if mails else "a confirmation went out in the last day",
+    )
     return person
+
+
+class VersionChanged(Exception):
+    """The data changed after the page the person confirmed from was shown."""
 
 
 def _apply(person, data):
@@ -111,18 +126,22 @@ def _apply(person, data):
 
 
 @transaction.atomic
-def person_confirm(*, person, data=None):
+def person_confirm(*, person, data=None, version=None):
     """Double opt-in: the owner pressed the button from the mail link, after
     correcting, if they wished, what the confirm page showed (`data`).
-    The row is taken with the link key the link was read with: a submission
-    that replaced the data in between made that link useless, and nothing is
-    confirmed (returns None). Confirming twice changes nothing and mails nothing."""
+    `version`: the version that page showed (the button carries it); a
+    submission since then raises VersionChanged and confirms nothing, so a
+    click confirms only what the person saw. The row is taken with the link
+    key the link was read with (None if it was erased). Confirming twice
+    changes nothing and mails nothing."""
     model = type(person)
     person = model.objects.select_for_update().filter(pk=person.pk, link_key=person.link_key).first()
     if person is None:
         return None
     if person.is_confirmed:
         return person
+    if version is not None and version != person.version:
+        raise VersionChanged
     changed = _apply(person, data)
     before = person.counted_as
     person.status = model.confirmed_status

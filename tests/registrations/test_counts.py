@@ -73,7 +73,7 @@ def test_count_is_exact_after_concurrent_confirmations_withdrawals_hides_and_a_p
 
     def confirm(person):
         token = links.make_token(links.CONFIRM, person)
-        return _post_form(site_url, f"/en/{person.feature}/confirm/?t={token}", {"t": token})
+        return _post_form(site_url, f"/en/{person.feature}/confirm/?t={token}", {"t": token, "version": person.version})
 
     def withdraw(person):
         status_path = "signature" if person.feature == "declaration" else "status"

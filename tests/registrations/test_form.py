@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -135,9 +136,10 @@ def test_duplicate_address_gives_the_same_answer_and_one_row(client, event, mail
     registration = MediaRegistration.objects.get()
     # Unconfirmed: the latest submission is what will be confirmed, sent to the address as typed last.
     assert registration.name == "Someone Else"
-    assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == ["confirm", "confirm"]
+    # One mail a day for this form and forum: the first, whose link now shows the latest.
+    assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == ["confirm"]
     assert len(mail_server.to("jane@example.org")) == 1
-    assert len(mail_server.to("JANE@example.ORG")) == 1
+    assert len(mail_server.messages) == 1
 
 
 def test_repeat_after_confirmation_sends_the_same_mail_and_changes_nothing(client, event, mail_server):
@@ -146,7 +148,8 @@ def test_repeat_after_confirmation_sends_the_same_mail_and_changes_nothing(clien
     client.post(_url(event), VALID)
     first = mail_server.messages[-1]
     services.person_confirm(person=MediaRegistration.objects.get())
-    client.post(_url(event), {**VALID, "name": "Someone Else"})
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        client.post(_url(event), {**VALID, "name": "Someone Else"})
     assert MediaRegistration.objects.get().name == "Jane Reporter"
     assert [m.kind for m in OutgoingMail.objects.order_by("pk")] == ["confirm", "confirmed", "confirm"]
     repeat = mail_server.messages[-1]

@@ -75,7 +75,8 @@ def test_journalist_registers_confirms_is_approved_and_erases(
     page = soup(client.get(confirm))
     assert text(page.h1) == "Пацвердзіце рэгістрацыю"
     form = page.select_one("main form")
-    response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
+    fields = {name: form.select_one(f"input[name={name}]")["value"] for name in ("t", "version")}
+    response = client.post(form["action"], fields)
     assert text(soup(response).h1) == "Рэгістрацыя пацверджаная"
     registration.refresh_from_db()
     assert registration.status == MediaRegistration.Status.PENDING

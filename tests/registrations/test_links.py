@@ -36,10 +36,10 @@ def test_opening_the_link_confirms_nothing(client, registration):
 
 def test_the_button_confirms_once(client, registration):
     token = links.make_token(links.CONFIRM, registration)
-    response = client.post("/en/media/confirm/", {"t": token})
+    response = client.post("/en/media/confirm/", {"t": token, "version": registration.version})
     assert text(soup(response).h1) == "Registration confirmed"
     # Once confirmed, the same link shows the registrant's status page.
-    response = client.post("/en/media/confirm/", {"t": token})
+    response = client.post("/en/media/confirm/", {"t": token, "version": registration.version})
     assert text(soup(response).h1) == "Your media registration"
     registration.refresh_from_db()
     assert registration.status == MediaRegistration.Status.PENDING

@@ -4,10 +4,12 @@ was found: through the public forms and a real SMTP server, on both flows."""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -110,19 +112,28 @@ def _typed(data):
 # --- the attack as it was found ------------------------------------------------------
 
 
+def _confirm_fields(page):
+    """What the confirm button sends: the link's token and the version shown."""
+    form = page.select_one("form.confirm-form")
+    return form["action"], {name: form.select_one(f"input[name={name}]")["value"] for name in ("t", "version")}
+
+
 def test_the_owner_confirms_their_own_latest_data_not_the_first_submitters(client, flow, mail_server):
     client.post(flow["form"], flow["adversary"])
     client.post(flow["form"], flow["victim"])
-    first, newest = mail_server.to(VICTIM)[0], mail_server.messages[-1]
-    adversary_link, victim_link = link_in(first, flow["confirm"]), link_in(newest, flow["confirm"])
+    # One mail for this form today, sent on the adversary's submission; its
+    # link now shows the victim's own data.
+    (mail,) = mail_server.messages
+    link = link_in(mail, flow["confirm"])
 
     # The confirm page shows exactly what will be confirmed: the victim's own data.
-    page = soup(client.get(victim_link))
+    page = soup(client.get(link))
     details = text(page.select_one(".confirm-details"))
     assert "Vera Victim" in details
     assert "Xavier" not in details
-    form = page.select_one("form.confirm-form")
-    response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
+    assert "changed 1 time since this link was sent" in text(page.select_one(".confirm-changes"))
+    action, fields = _confirm_fields(page)
+    response = client.post(action, fields)
     assert response.status_code == 200
 
     stored = _stored(flow)
@@ -132,11 +143,8 @@ def test_the_owner_confirms_their_own_latest_data_not_the_first_submitters(clien
             assert getattr(stored, key) == value, key
     if flow["public"]:
         assert "Xavier" not in client.get(flow["public"]).content.decode()
-    # The adversary's link (the first mail's) no longer works.
-    assert client.get(adversary_link).status_code == 400
-    assert client.post(flow["confirm"], {"t": adversary_link.split("t=", 1)[1]}).status_code == 400
     # No mail to the victim carries anything the adversary typed.
-    for message in mail_server.to(VICTIM) + mail_server.to("Victim@Example.org"):
+    for message in mail_server.messages:
         body = message.get_body(("plain",)).get_content() + message.get_body(("html",)).get_content()
         for value in _typed(flow["adversary"]):
             assert value not in body
@@ -159,14 +167,12 @@ def test_the_confirm_page_corrects_before_confirming(client, flow, mail_server):
 
 def test_a_confirmed_mailbox_is_not_changed_by_a_new_submission(client, flow, mail_server):
     client.post(flow["form"], flow["victim"])
-    services_confirm = client.post(
-        flow["confirm"], {"t": link_in(mail_server.messages[-1], flow["confirm"]).split("t=")[1]}
-    )
-    assert services_confirm.status_code == 200
+    link = link_in(mail_server.messages[-1], flow["confirm"])
+    assert client.post(*_confirm_fields(soup(client.get(link)))).status_code == 200
     client.post(flow["form"], flow["adversary"])
     assert _stored(flow).name == "Vera Victim"
-    # The new mail's link opens the owner's status page, not a confirm form.
-    page = soup(client.get(link_in(mail_server.messages[-1], flow["confirm"])))
+    # The mail's link opens the owner's status page, not a confirm form.
+    page = soup(client.get(link))
     assert page.select_one("form.confirm-form") is None
     assert page.select_one("form[action$='/withdraw/']") is not None
 
@@ -181,47 +187,53 @@ def _without_links(message):
 def test_new_and_known_addresses_get_the_same_mail(client, flow, mail_server):
     client.post(flow["form"], flow["victim"])
     new = mail_server.messages[-1]
-    client.post(flow["confirm"], {"t": link_in(new, flow["confirm"]).split("t=")[1]})
-    client.post(flow["form"], flow["victim"])
+    client.post(*_confirm_fields(soup(client.get(link_in(new, flow["confirm"])))))
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        client.post(flow["form"], flow["victim"])
     known = mail_server.messages[-1]
     assert subject(known) == subject(new)
     assert _without_links(known) == _without_links(new)
     assert "Vera" not in _without_links(new)
 
 
-def test_ten_submissions_send_at_most_three_mails_and_the_rest_change_nothing(client, flow, mail_server):
+def test_ten_submissions_send_one_mail_whose_link_shows_the_last(client, flow, mail_server):
     for i in range(10):
         response = client.post(flow["form"], {**flow["victim"], "name": f"Name {i}"})
         assert response.status_code == 302  # the same answer every time
-    assert len(mail_server.messages) == 3
-    assert OutgoingMail.objects.count() == 3
-    # Over the cap nothing was replaced and the last mail's link still works.
-    assert _stored(flow).name == "Name 2"
-    assert client.get(link_in(mail_server.messages[-1], flow["confirm"])).status_code == 200
+    assert len(mail_server.messages) == 1
+    assert OutgoingMail.objects.count() == 1
+    assert (_stored(flow).name, _stored(flow).version) == ("Name 9", 10)
+    page = soup(client.get(link_in(mail_server.messages[0], flow["confirm"])))
+    assert "Name 9" in text(page.select_one(".confirm-details"))
+    assert "changed 9 times since this link was sent" in text(page.select_one(".confirm-changes"))
+    # A day later the mailbox may get the next one.
+    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1), tick=False):
+        client.post(flow["form"], {**flow["victim"], "name": "Name 10"})
+    assert len(mail_server.messages) == 2
+    assert "confirm-changes" not in client.get(link_in(mail_server.messages[1], flow["confirm"])).content.decode()
 
 
-def test_the_daily_allowance_is_counted_across_forms_and_forums(client, mail_server):
-    events = [make_event(start=timezone.now() + timedelta(days=10)) for _ in range(2)]
+def test_one_mail_a_day_per_form_and_forum_and_no_other_ceiling(client, mail_server):
+    events = [make_event(start=timezone.now() + timedelta(days=10)) for _ in range(3)]
     for event in events:
         make_accreditation(event)
         make_declaration(event)
     forms = [f(event) for event in events for f in (_media, _declaration)]
-    for flow in forms:
+    for flow in forms + forms:  # each twice: by a stranger, then by the owner
         client.post(flow["form"], flow["victim"])
-    assert len(mail_server.messages) == 3
-    assert MediaRegistration.objects.count() + Signature.objects.count() == 3
+    assert len(mail_server.messages) == len(forms) == 6
+    assert MediaRegistration.objects.count() + Signature.objects.count() == 6
 
 
 def test_the_allowance_renews_after_a_day(flow):
     digest = email_digest(VICTIM)
     now = timezone.now()
-    assert [services.people.mailbox_allowance_take(digest=digest, now=now) for _ in range(4)] == [
-        True,
-        True,
-        True,
-        False,
-    ]
-    assert services.people.mailbox_allowance_take(digest=digest, now=now + timedelta(hours=24, seconds=1))
+    take = services.people.mailbox_allowance_take
+    assert [take(digest=digest, thread="media:1", now=now) for _ in range(2)] == [True, False]
+    assert take(digest=digest, thread="media:2", now=now)
+    assert take(digest=digest, thread="declaration:1", now=now)
+    assert take(digest=email_digest("other@example.org"), thread="media:1", now=now)
+    assert take(digest=digest, thread="media:1", now=now + timedelta(hours=24, seconds=1))
 
 
 # --- one mailbox, one record; text that cannot hide -----------------------------------
@@ -463,12 +475,11 @@ def test_the_confirm_page_shows_every_field_a_resubmission_can_set(client, mail_
 
 def test_a_known_address_gets_the_mail_in_the_language_it_was_submitted_in(client, flow, mail_server):
     client.post(flow["form"].replace("/en/", "/be/"), {**flow["victim"], "mail_language": "be"})
-    client.post(
-        flow["confirm"],
-        {"t": link_in(mail_server.messages[-1], flow["confirm"].replace("/en/", "/be/")).split("t=")[1]},
-    )
+    link = link_in(mail_server.messages[-1], flow["confirm"].replace("/en/", "/be/"))
+    client.post(*_confirm_fields(soup(client.get(link))))
     other = {**flow["victim"], "email": "someone.new@example.org"}
-    client.post(flow["form"], flow["victim"])  # known, confirmed in Belarusian; submitted in English
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        client.post(flow["form"], flow["victim"])  # known, confirmed in Belarusian; submitted in English
     known = mail_server.messages[-1]
     client.post(flow["form"], other)
     new = mail_server.messages[-1]
@@ -477,7 +488,7 @@ def test_a_known_address_gets_the_mail_in_the_language_it_was_submitted_in(clien
     assert flow["confirm"] in known.get_body(("plain",)).get_content()
 
 
-def test_a_link_read_before_a_resubmission_confirms_nothing():
+def test_a_page_read_before_a_resubmission_confirms_nothing():
     event = make_event(start=timezone.now() + timedelta(days=10))
     declaration = make_declaration(event)
     data = {"name": "Owner", "email": VICTIM, "country": "BY", "organisation": "", "visibility": "hidden"}
@@ -485,8 +496,38 @@ def test_a_link_read_before_a_resubmission_confirms_nothing():
     services.signature_submit(
         declaration=declaration, data={**data, "name": "Adversary", "visibility": "full"}, language="en"
     )
-    assert services.person_confirm(person=owner) is None  # read with the old key
+    with pytest.raises(services.VersionChanged):
+        services.person_confirm(person=owner, version=owner.version)  # the version the owner saw
     assert Signature.objects.get().status == "unconfirmed"
+
+
+def test_the_confirm_button_confirms_only_the_version_it_showed(client, flow, mail_server):
+    client.post(flow["form"], flow["victim"])
+    link = link_in(mail_server.messages[0], flow["confirm"])
+    action, shown = _confirm_fields(soup(client.get(link)))  # the owner reads their data…
+    client.post(flow["form"], flow["adversary"])  # …someone resubmits…
+    page = soup(client.post(action, shown))  # …and the owner's click confirms nothing
+    assert not _stored(flow).is_confirmed
+    assert "nothing was confirmed" in text(page.select_one(".confirm-stale"))
+    assert "Xavier Adversary" in text(page.select_one(".confirm-details"))  # shown before any click
+    assert "changed 1 time since this link was sent" in text(page.select_one(".confirm-changes"))
+    # The owner puts their own data back; the click on the page showing it confirms it.
+    client.post(flow["form"], flow["victim"])
+    page = soup(client.get(link))
+    assert "changed 2 times" in text(page.select_one(".confirm-changes"))
+    assert client.post(*_confirm_fields(page)).status_code == 200
+    stored = _stored(flow)
+    assert (stored.name, stored.is_confirmed) == ("Vera Victim", True)
+    # The one confirmation mail of the day, then the "confirmed" one.
+    assert len(mail_server.messages) == 2
+
+
+def test_a_post_without_the_version_confirms_nothing(client, flow, mail_server):
+    client.post(flow["form"], flow["victim"])
+    action, fields = _confirm_fields(soup(client.get(link_in(mail_server.messages[0], flow["confirm"]))))
+    page = soup(client.post(action, {"t": fields["t"]}))
+    assert page.select_one(".confirm-stale") is not None
+    assert not _stored(flow).is_confirmed
 
 
 def test_the_allowance_is_a_sliding_24_hours():
@@ -494,10 +535,15 @@ def test_the_allowance_is_a_sliding_24_hours():
     t0 = timezone.now()
     take = services.people.mailbox_allowance_take
     almost = t0 + timedelta(hours=23, minutes=59)
-    assert [take(digest=digest, now=t0), take(digest=digest, now=almost), take(digest=digest, now=almost)] == [True] * 3
-    assert take(digest=digest, now=almost + timedelta(seconds=1)) is False
+    assert [take(digest=digest, thread="media:1", now=t0), take(digest=digest, thread="media:1", now=almost)] == [
+        True,
+        False,
+    ]
     after = t0 + timedelta(hours=24, minutes=1)
-    assert [take(digest=digest, now=after), take(digest=digest, now=after)] == [True, False]
+    assert [take(digest=digest, thread="media:1", now=after), take(digest=digest, thread="media:1", now=after)] == [
+        True,
+        False,
+    ]
 
 
 def test_gmail_dots_and_domains_are_one_mailbox():
@@ -520,3 +566,85 @@ def test_staff_see_no_confirmation_requests_in_the_outbox(admin_client, flow, ma
     page = admin_client.get(reverse("admin:registrations_outgoingmail_changelist")).content.decode()
     assert "Mail #" not in page
     assert OutgoingMail.objects.count() == 1
+
+
+# --- nobody can stop a named person from signing or registering ----------------------
+
+
+def test_a_stranger_cannot_keep_the_owner_from_signing_or_registering(client, mail_server):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(event)
+    make_declaration(event, review_names=False)
+    media, declaration = _media(event), _declaration(event)
+    # The stranger: three submissions with three spellings of the owner's mailbox
+    # (a provider that delivers +tags to the mailbox itself).
+    spellings = ["victim@gmail.com", "VICTIM+x@gmail.com", '"victim"@GMAIL.com']
+    answers = {}
+    for flow, address in zip((media, declaration, media), spellings, strict=True):
+        response = client.post(flow["form"], {**flow["adversary"], "email": address})
+        answers[flow["model"]] = client.get(response["Location"])
+    # The owner, the same day, from elsewhere: their own signature and registration.
+    owner = Client()
+    for flow in (declaration, media):
+        response = owner.post(flow["form"], {**flow["victim"], "email": "victim@gmail.com"})
+        answer = owner.get(response["Location"])
+        assert answer.content == answers[flow["model"]].content  # the same words, whether or not a mail went out now
+        assert "shows what was typed last" in text(soup(answer).select_one(".lead"))
+
+    # The mailbox holds one confirmation mail per form; each link confirms what the owner typed.
+    assert len(mail_server.received) == 2
+    assert {normalise_email(rcpt) for rcpts, _message in mail_server.received for rcpt in rcpts} == {
+        normalise_email("victim@gmail.com")
+    }
+    for flow in (declaration, media):
+        (mail,) = [m for m in mail_server.messages if flow["confirm"] in m.get_body(("plain",)).get_content()]
+        page = soup(owner.get(link_in(mail, flow["confirm"])))
+        details = text(page.select_one(".confirm-details"))
+        assert "Vera Victim" in details
+        assert "Xavier" not in details
+        assert owner.post(*_confirm_fields(page)).status_code == 200
+        stored = _stored(flow)
+        assert (stored.name, stored.is_confirmed, stored.email) == ("Vera Victim", True, "victim@gmail.com")
+    assert len(mail_server.messages) == 4  # and the two "confirmed" mails
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["changed 2 times since this link was sent, last on", "10 March 2027", "14:00", "Minsk time"]),
+        ("ru", ["изменились 2 раза с тех пор, как была отправлена эта ссылка", "10 марта 2027", "14:00"]),
+        ("be", ["змяняліся 2 разы з таго часу, як была дасланая гэтая спасылка", "10 сакавіка 2027", "14:00"]),
+    ],
+)
+def test_the_confirm_page_says_how_often_and_when_the_data_changed(client, mail_server, language, expected):
+    t0 = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)  # 12:00 in Minsk
+    with time_machine.travel(t0, tick=False):
+        event = make_event(start=t0 + timedelta(days=10), timezone="Europe/Minsk")
+        make_declaration(event)
+        flow = _declaration(event)
+        form = flow["form"].replace("/en/", f"/{language}/")
+        client.post(form, {**flow["victim"], "mail_language": language})
+    for hours in (1, 2):  # two more submissions: the last at 14:00 Minsk time
+        with time_machine.travel(t0 + timedelta(hours=hours), tick=False):
+            client.post(form, {**flow["victim"], "name": f"Name {hours}", "mail_language": language})
+    (mail,) = mail_server.messages
+    with time_machine.travel(t0 + timedelta(hours=3), tick=False):
+        page = soup(client.get(link_in(mail, flow["confirm"].replace("/en/", f"/{language}/"))))
+    line = text(page.select_one(".confirm-changes"))
+    for words in expected:
+        assert words in line
+
+
+def test_the_unconfirmed_purge_counts_from_the_latest_submission(client, flow, mail_server):
+    t0 = timezone.now()
+    client.post(flow["form"], {**flow["victim"], "name": "First"})
+    with time_machine.travel(t0 + timedelta(days=2), tick=False):
+        client.post(flow["form"], flow["victim"])
+    with time_machine.travel(t0 + timedelta(days=4), tick=False):  # 4 days after the first, 2 after the last
+        services.unconfirmed_purge()
+        assert _stored(flow).name == "Vera Victim"
+        page = soup(client.get(link_in(mail_server.messages[-1], flow["confirm"])))
+        assert "Vera Victim" in text(page.select_one(".confirm-details"))
+    with time_machine.travel(t0 + timedelta(days=5, minutes=1), tick=False):
+        services.unconfirmed_purge()
+        assert not flow["model"].objects.exists()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail as django_mail
 from django.utils import timezone
 
@@ -109,13 +110,15 @@ def test_submit_creates_an_unconfirmed_row_and_queues_the_confirmation(flow):
     assert _kinds(flow, stored) == [flow.kinds[0]]
 
 
-def test_submit_twice_unconfirmed_keeps_one_row_and_sends_the_link_again(flow):
+def test_submit_twice_unconfirmed_keeps_one_row_and_one_mail_whose_link_shows_the_latest(flow):
     parent = flow.make_parent()
     first = flow.submit_as(parent)
-    second = flow.submit_as(parent, email=flow.data["email"].upper())
+    second = flow.submit_as(parent, email=flow.data["email"].upper(), name="Latest Name")
     assert flow.model.objects.count() == 1
     assert first.pk == second.pk
-    assert _kinds(flow, first) == [flow.kinds[0], flow.kinds[0]]
+    assert _kinds(flow, first) == [flow.kinds[0]]  # one a day for this form and parent
+    stored = flow.model.objects.get()
+    assert (stored.name, stored.version, stored.link_key) == ("Latest Name", 2, first.link_key)
 
 
 def test_submit_after_confirmation_sends_the_same_mail_and_changes_nothing(flow):
@@ -123,8 +126,10 @@ def test_submit_after_confirmation_sends_the_same_mail_and_changes_nothing(flow)
     row = flow.confirm(flow.submit_as(parent))
     again = flow.submit_as(parent, name="Someone Else")
     assert again.pk == row.pk
+    with time_machine.travel(timezone.now() + timedelta(hours=25), tick=False):
+        flow.submit_as(parent, name="Someone Else")  # the next day: the next mail
     stored = flow.model.objects.get()
-    assert (stored.name, stored.status) == (flow.data["name"], flow.confirmed_status)
+    assert (stored.name, stored.status, stored.version) == (flow.data["name"], flow.confirmed_status, 1)
     assert _kinds(flow, stored) == [flow.kinds[0], flow.kinds[1], flow.kinds[0]]
 
 

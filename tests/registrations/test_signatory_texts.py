@@ -34,7 +34,8 @@ def _sign_and_confirm(client, mail_server, lang):
     client.post(SIGN.format(lang=lang), {**FORM, "mail_language": lang})
     (request,) = mail_server.to("alena@example.org")
     form = soup(client.get(link_in(request, f"/{lang}/declaration/confirm/"))).select_one("main form")
-    response = client.post(form["action"], {"t": form.select_one("input[name=t]")["value"]})
+    fields = {name: form.select_one(f"input[name={name}]")["value"] for name in ("t", "version")}
+    response = client.post(form["action"], fields)
     return request, soup(response)
 
 
