@@ -487,6 +487,12 @@ def _rate_limit(name, default):
 RATE_LIMIT_SUBMIT = _rate_limit("RATE_LIMIT_SUBMIT", ["30/60", "100/600"])
 # Confirmations and withdrawals (every answer counts: there is no form to get wrong).
 RATE_LIMIT_CONFIRM = _rate_limit("RATE_LIMIT_CONFIRM", ["30/60", "100/600"])
+# Every onion reader arrives from one /64, each Tor circuit counted as a client
+# of its own (plumbing.net); all circuits together also share these allowances,
+# ten times one client's: a crowd of readers gets through, a flood from fresh
+# circuits is bounded. An invalid confirmation link never uses the shared one.
+RATE_LIMIT_ONION_SUBMIT = _rate_limit("RATE_LIMIT_ONION_SUBMIT", ["300/60", "1000/600"])
+RATE_LIMIT_ONION_CONFIRM = _rate_limit("RATE_LIMIT_ONION_CONFIRM", ["300/60", "1000/600"])
 # Where the counts live: empty chooses the cache when CACHE_URL is Redis or
 # Memcached (shared by every host), else `file`: a small SQLite file in
 # RATE_LIMIT_DIR that every worker process of this machine shares.
