@@ -236,6 +236,12 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+# Per account, from every address together (each Tor circuit is an address of its
+# own, and circuits are cheap): after AXES_ACCOUNT_FREE_FAILURES failures each next
+# try of that user name waits 1 second, then 2, 4... up to the maximum: a delay, not a
+# lockout, so the owner gets in once it passed, and guessing gets one try per delay.
+AXES_ACCOUNT_FREE_FAILURES = env.int("AXES_ACCOUNT_FREE_FAILURES", default=5)
+AXES_ACCOUNT_DELAY_MAX_SECONDS = env.int("AXES_ACCOUNT_DELAY_MAX_SECONDS", default=300)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "plumbing.lockout.StaffLockoutHandler"
 # Axes keeps the failed form's fields with each attempt: never the password or the code.
