@@ -236,6 +236,12 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+# Per account, from every address together (each Tor circuit is an address of its
+# own, and circuits are cheap): after AXES_ACCOUNT_FREE_FAILURES failures each next
+# try of that user name waits 1 second, then 2, 4... up to the maximum: a delay, not a
+# lockout, so the owner gets in once it passed, and guessing gets one try per delay.
+AXES_ACCOUNT_FREE_FAILURES = env.int("AXES_ACCOUNT_FREE_FAILURES", default=5)
+AXES_ACCOUNT_DELAY_MAX_SECONDS = env.int("AXES_ACCOUNT_DELAY_MAX_SECONDS", default=300)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "plumbing.lockout.StaffLockoutHandler"
 # Axes keeps the failed form's fields with each attempt: never the password or the code.
@@ -484,6 +490,12 @@ def _rate_limit(name, default):
 RATE_LIMIT_SUBMIT = _rate_limit("RATE_LIMIT_SUBMIT", ["30/60", "100/600"])
 # Confirmations and withdrawals (every answer counts: there is no form to get wrong).
 RATE_LIMIT_CONFIRM = _rate_limit("RATE_LIMIT_CONFIRM", ["30/60", "100/600"])
+# Every onion reader arrives from one /64, each Tor circuit counted as a client
+# of its own (plumbing.net); all circuits together also share these allowances,
+# ten times one client's: a crowd of readers gets through, a flood from fresh
+# circuits is bounded. An invalid confirmation link never uses the shared one.
+RATE_LIMIT_ONION_SUBMIT = _rate_limit("RATE_LIMIT_ONION_SUBMIT", ["300/60", "1000/600"])
+RATE_LIMIT_ONION_CONFIRM = _rate_limit("RATE_LIMIT_ONION_CONFIRM", ["300/60", "1000/600"])
 # Where the counts live: empty chooses the cache when CACHE_URL is Redis or
 # Memcached (shared by every host), else `file`: a small SQLite file in
 # RATE_LIMIT_DIR that every worker process of this machine shares.

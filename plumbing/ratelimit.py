@@ -11,6 +11,12 @@ back when it was not taken (a form sent back with errors), so only accepted
 submissions use up the allowance, and requests running at the same time
 cannot overshoot it.
 
+Every onion reader comes from one /64 (plumbing.net): each Tor circuit is
+counted as its own client, and all circuits together also share an onion
+allowance (RATE_LIMIT_ONION_SUBMIT, RATE_LIMIT_ONION_CONFIRM), large enough for
+a crowd, small enough to bound a flood from fresh circuits. A confirmation whose
+link is invalid (400) costs its sender only, never that shared allowance.
+
 The counts live in a small SQLite file that every worker process of the
 machine shares (atomic upserts, WAL, no fsync per request), or, when the
 default cache is Redis or Memcached (CACHE_URL), in that cache, shared by
@@ -31,7 +37,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from plumbing.net import client_address
+from plumbing.net import client_address, is_onion
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +200,22 @@ def _answered(response):
     return True
 
 
+def _valid_link(response):
+    """An invalid link (400) is the sender's own doing: it never uses up what
+    every onion reader shares."""
+    return response.status_code != 400
+
+
 # Which answers use up a scope's allowance (a scope not named here: every answer).
 COUNTED = {"submit": _taken}
+# Which answers use up the allowance shared by every onion client, beyond COUNTED.
+SHARED_COUNTED = {"confirm": _valid_link}
+
+
+def onion_setting(setting):
+    """The shared onion allowance beside a per-client setting: RATE_LIMIT_SUBMIT
+    has RATE_LIMIT_ONION_SUBMIT."""
+    return setting.replace("RATE_LIMIT_", "RATE_LIMIT_ONION_", 1)
 
 
 def limit_posts(scope, setting):
@@ -204,20 +224,30 @@ def limit_posts(scope, setting):
     Each window's count is raised before the view runs and lowered again when
     the request was refused or its answer does not count (COUNTED)."""
     counts = COUNTED.get(scope, _answered)
+    shared_counts = SHARED_COUNTED.get(scope, _answered)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method != "POST":
                 return view(request, *args, **kwargs)
-            limits = windows(getattr(settings, setting))
             now = time.time()
             address = client_address(request)
-            keys = [(_key(scope, address, window, now), (now // window + 1) * window) for _limit, window in limits]
+            limits = [
+                (limit, window, _key(scope, address, window, now))
+                for limit, window in windows(getattr(settings, setting))
+            ]
+            own = len(limits)
+            if is_onion(address):
+                limits += [
+                    (limit, window, _key(f"onion:{scope}", "onion", window, now))
+                    for limit, window in windows(getattr(settings, onion_setting(setting)))
+                ]
+            keys = [(key, (now // window + 1) * window) for _limit, window, key in limits]
             reached = _add(keys, now)
             if reached is None:
                 return view(request, *args, **kwargs)
-            over = [window for (limit, window), count in zip(limits, reached, strict=True) if count > limit]
+            over = [window for (limit, window, _key_), count in zip(limits, reached, strict=True) if count > limit]
             if over:
                 _subtract(keys)
                 return _refused(request, max(over))
@@ -228,6 +258,8 @@ def limit_posts(scope, setting):
                 raise
             if not counts(response):
                 _subtract(keys)
+            elif own < len(keys) and not shared_counts(response):
+                _subtract(keys[own:])
             return response
 
         return wrapped

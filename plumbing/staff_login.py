@@ -5,7 +5,8 @@ recovery codes that `manage.py issue_recovery_codes` prints (django-otp static
 tokens, used up when used). Which device is asked is decided by the code's form,
 never by a device choice in the page. Every failure (a wrong password, a wrong or
 missing second factor) gives the same answer and counts, through django-axes, toward
-the lockout of that user from that address (plumbing.lockout).
+the lockout of that user from that address, and toward the delay of that user name
+from every address (plumbing.lockout).
 """
 
 import re
@@ -18,9 +19,12 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from plumbing.lockout import account_delay
 
 # A recovery code has at least one letter (django-otp's own static tokens, 8 base32
 # characters, fit too); an authenticator code has digits only.
@@ -69,6 +73,14 @@ def recovery_codes_issue(*, user, count):
     return [f"{code[:half]}-{code[half:]}" for code in codes]
 
 
+class CodeInput(forms.TextInput):
+    """The code field, always rendered empty: a failed login never sends back the
+    code typed (a recovery code may still be unused)."""
+
+    def format_value(self, value):
+        return None
+
+
 class StaffLoginForm(AuthenticationForm):
     """The admin site's login form (`admin.site.login_form`, forum_site/urls.py):
     Django's user name and password, and one code, in one step.
@@ -81,9 +93,7 @@ class StaffLoginForm(AuthenticationForm):
         label=_("Code"),
         help_text=_("The six digits from your authenticator app, or one of your recovery codes."),
         max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
-        ),
+        widget=CodeInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}),
     )
 
     error_messages = {
@@ -108,6 +118,19 @@ class StaffLoginForm(AuthenticationForm):
         code = self.cleaned_data.get("code")
         if not (username and password and code):
             return self.cleaned_data  # the empty field says so; nothing was checked
+        # Too many failures for this user name, from anywhere: wait, nothing is checked
+        # and the try does not count (plumbing.lockout.account_delay).
+        delay = account_delay(username)
+        if delay:
+            raise ValidationError(
+                ngettext(
+                    "Too many failed logins for this user name. Try again in %(seconds)d second.",
+                    "Too many failed logins for this user name. Try again in %(seconds)d seconds.",
+                    delay,
+                )
+                % {"seconds": delay},
+                code="delayed",
+            )
         # A wrong password, or a locked-out user or address, fails here, and
         # Django's authenticate() tells axes (user_login_failed).
         user = authenticate(self.request, username=username, password=password)
