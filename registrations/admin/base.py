@@ -117,7 +117,8 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     acts_on_all_found = ("export_csv", "export_ics")
 
     def response_action(self, request, queryset):
-        across = request.POST.get("select_across") == "1"
+        # Read as Django's action form reads it: "on", "true", "yes"… all mean all.
+        across = self.action_form.base_fields["select_across"].clean(request.POST.get("select_across"))
         changes = request.POST.get("action") not in self.acts_on_all_found
         if across and changes and CappedPaginator(queryset, self.list_per_page).capped:
             self.message_user(
