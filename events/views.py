@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from plumbing.pagecache import public_page
+from plumbing.pagecache import language_neutral, public_page
 
 from . import ical
 from .day import boundaries, day_at, expire_at_next_boundary, recordings_shown
@@ -123,6 +123,7 @@ def session_calendar(request, slug, pk):
 
 
 @public_page
+@language_neutral
 @require_safe
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 from events import urls as events_urls
 from events.sitemaps import EventSitemap, HomeSitemap
 from events.views import robots_txt
-from plumbing.pagecache import public_page
+from plumbing.pagecache import language_neutral, public_page
 from plumbing.views import favicon, healthz
 from registrations.sitemaps import DeclarationSitemap
 
@@ -25,7 +25,12 @@ urlpatterns = [
     # CSRF token: a token would set a cookie for every reader and make every
     # public page uncacheable, for no protection worth having.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml",
+        public_page(language_neutral(sitemap)),
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -8,3 +8,6 @@ class PlumbingConfig(AppConfig):
     It imports nothing of `events` or `registrations`."""
 
     name = "plumbing"
+
+    def ready(self):
+        from . import ratelimit  # noqa: F401 (registers its system check)

@@ -37,6 +37,7 @@ it describes: the later of the last content change and the last boundary
 passed, so two exports of the same moment stay byte-identical.
 """
 
+import errno
 import fcntl
 import html
 import logging
@@ -44,6 +45,7 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,7 +55,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import checks
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import DisallowedHost, SuspiciousFileOperation
 from django.core.handlers.base import BaseHandler
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -84,6 +86,10 @@ NOT_FOUND_FILE = "404.html"
 _REWRITTEN_TYPES = ("text/html", "application/atom+xml")
 
 
+class MirrorExportError(Exception):
+    """The export cannot run as configured; the message says what to change."""
+
+
 def is_mirror_request(request):
     """Whether this request renders a page for the static copy."""
     return bool(request.META.get(MIRROR_EXPORT_KEY))
@@ -110,6 +116,13 @@ class _Crawl:
         self.static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
 
     def run(self):
+        try:
+            self.factory.get("/", secure=self.secure).get_host()
+        except DisallowedHost:
+            raise MirrorExportError(
+                f"SITE_URL's host {self.netloc!r} is not in ALLOWED_HOSTS: the copy is rendered "
+                "as that host, so add it to ALLOWED_HOSTS (or set SITE_URL to an allowed host)."
+            ) from None
         with translation.override(settings.LANGUAGE_CODE):
             return self._run()
 
@@ -281,9 +294,28 @@ def _swap_in(directory, files):
     parent.mkdir(parents=True, exist_ok=True)
     # One export at a time into one directory (the worker's and a cron's, say):
     # otherwise one could clear the other's half-written copy and swap it in.
-    with open(parent / f".{name}.lock", "w") as lock:
+    with _lock_file(parent / f".{name}.lock") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _swap_in_locked(directory, files)
+
+
+def _lock_file(path):
+    """The lock, opened without following a link and without truncating:
+    a symbolic link planted in the parent must not make the export write
+    through it, and anything but a regular file is refused."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            message = f"The lock {path} is a symbolic link: remove it, the export makes its own."
+            raise MirrorExportError(message) from None
+        raise
+    lock = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        lock.close()
+        raise MirrorExportError(f"The lock {path} is not a regular file: remove it, the export makes its own.")
+    return lock
 
 
 def _swap_in_locked(directory, files):

@@ -92,6 +92,32 @@ def public_page(view):
     return wrapped
 
 
+def language_neutral(view):
+    """The answer is the same in every language (sitemap.xml, robots.txt): it
+    names none (no Content-Language, no Vary on Accept-Language), so what is
+    stored does not carry the language of whoever asked first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.language_neutral = True
+        return response
+
+    return wrapped
+
+
+def _without_language(response):
+    if getattr(response, "language_neutral", False):
+        del response["Content-Language"]
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+        kept = [v for v in vary if v.lower() != "accept-language"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+    return response
+
+
 def shows_count(view):
     """Under `@public_page`: the page shows a stored count, so it is kept (here
     and in browsers) for at most COUNT_REFRESH_SECONDS."""
@@ -322,7 +348,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not STORE.eligible(request.META):
-            return self.get_response(request)
+            return _without_language(self.get_response(request))
         try:
             request.get_host()
         except DisallowedHost:
@@ -331,7 +357,7 @@ class PageCacheMiddleware:
         if entry is not None:
             return _response(entry.answer(request.META))
         try:
-            response = self.get_response(request)
+            response = _without_language(self.get_response(request))
             if not self._storable(response):
                 return response
             return _response(STORE.put(key, response).answer(request.META))

@@ -32,8 +32,10 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from time import sleep as _pause  # the module's `time` is a clock tests replace
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
 from django.shortcuts import render
 
@@ -74,11 +76,23 @@ class FileStore:
         self._pruned = 0.0
 
     def _connection(self):
+        """This thread's connection to the file now at `path`. A file deleted
+        or replaced while the site runs (another inode there, or none) is
+        opened again, so every thread and process counts in the same file
+        instead of some in an unlinked one (whose writes SQLite refuses)."""
         connection = getattr(self._local, "connection", None)
-        if connection is None or self._local.pid != os.getpid():
+        if connection is not None and (self._local.pid != os.getpid() or self._moved()):
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+            connection = None
+        if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                # A journal left beside a deleted file belongs to that file, not to a new one.
+                for suffix in ("-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
+            _wal_on(connection)
             # Counts may be lost with the machine, never corrupted; no fsync per request.
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute(
@@ -86,7 +100,11 @@ class FileStore:
                 "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID"
             )
             self._local.connection, self._local.pid = connection, os.getpid()
+            self._local.inode = _inode(self.path)
         return connection
+
+    def _moved(self):
+        return _inode(self.path) != self._local.inode
 
     def add(self, keys, now):
         connection = self._connection()
@@ -110,6 +128,29 @@ class FileStore:
 
     def clear(self):
         self._connection().execute("DELETE FROM counter")
+
+
+def _wal_on(connection, tries=100):
+    """Switch a new file to WAL. Two processes creating the file at the same
+    moment may find the switch refused at once ("database is locked": SQLite
+    does not wait on that lock), and a store that answers nothing lets every
+    request through: try again for a moment, then give up as before."""
+    for attempt in range(tries):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if attempt == tries - 1:
+                raise
+            _pause(0.01)
+
+
+def _inode(path):
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 class CacheStore:
@@ -145,19 +186,40 @@ _file_stores = {}
 _file_stores_lock = threading.Lock()
 
 
+def _kind():
+    return settings.RATE_LIMIT_STORE or (
+        "cache" if any(name in settings.CACHES["default"]["BACKEND"].lower() for name in SHARED_CACHES) else "file"
+    )
+
+
 def store():
     """The store settings choose: RATE_LIMIT_STORE `file` or `cache`; empty
     means the cache when it is shared (Redis, Memcached), else the file."""
-    kind = settings.RATE_LIMIT_STORE or (
-        "cache" if any(name in settings.CACHES["default"]["BACKEND"].lower() for name in SHARED_CACHES) else "file"
-    )
-    if kind == "cache":
+    if _kind() == "cache":
         return CacheStore()
     directory = str(settings.RATE_LIMIT_DIR)
     with _file_stores_lock:
         if directory not in _file_stores:
             _file_stores[directory] = FileStore(directory)
         return _file_stores[directory]
+
+
+# A store that cannot be opened is logged at most once a minute per process:
+# a flood must not turn into a flood of log lines.
+LOG_UNAVAILABLE_EVERY = 60
+_unavailable_logged = [float("-inf")]
+
+
+def _unavailable():
+    now = time.time()
+    with _file_stores_lock:
+        if now - _unavailable_logged[0] < LOG_UNAVAILABLE_EVERY:
+            return
+        _unavailable_logged[0] = now
+    logger.exception(
+        "rate limit store unavailable (RATE_LIMIT_DIR %s must be a directory the site may write)",
+        settings.RATE_LIMIT_DIR,
+    )
 
 
 def _add(keys, now):
@@ -167,7 +229,7 @@ def _add(keys, now):
     try:
         return store().add(keys, now)
     except (sqlite3.Error, OSError):
-        logger.exception("rate limit store unavailable")
+        _unavailable()
         return None
 
 
@@ -175,7 +237,7 @@ def _subtract(keys):
     try:
         store().subtract(keys)
     except (sqlite3.Error, OSError):
-        logger.exception("rate limit store unavailable")
+        _unavailable()
 
 
 def hit(scope, address, *, limit, window):
@@ -184,6 +246,33 @@ def hit(scope, address, *, limit, window):
     key = _key(scope, address, window, now)
     counts = _add([(key, (now // window + 1) * window)], now)
     return counts is None or counts[0] <= limit
+
+
+@checks.register(checks.Tags.security)
+def check_rate_limit_dir(app_configs=None, **kwargs):
+    """With the file store, RATE_LIMIT_DIR must be a directory the site may
+    write (or one it may create): otherwise no limit holds."""
+    if _kind() != "file":
+        return []
+    directory = Path(settings.RATE_LIMIT_DIR)
+    existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
+    counter = directory / "ratelimit.sqlite3"
+    writable = (
+        existing is not None
+        and existing.is_dir()
+        and os.access(existing, os.W_OK | os.X_OK)
+        and (not counter.exists() or (counter.is_file() and os.access(counter, os.R_OK | os.W_OK)))
+    )
+    if writable:
+        return []
+    return [
+        checks.Error(
+            f"RATE_LIMIT_DIR ({directory}) is not a directory this account can write: rate limits would not hold.",
+            hint="Point RATE_LIMIT_DIR at a directory the site's account owns and may write (the units "
+            "allow only /srv/forum-site/var, the default), or count in Redis (CACHE_URL).",
+            id="plumbing.E001",
+        )
+    ]
 
 
 # --- The decorator ------------------------------------------------------------------

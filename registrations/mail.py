@@ -168,7 +168,9 @@ def build_message(mail):
                 page_url=access_url or f"{settings.SITE_URL}{event.get_absolute_url()}",
                 private_text=access_text(access),
                 location=access_url,
-                organizer=event.contact_email or settings.DEFAULT_FROM_EMAIL,
+                # The site's own sender, never an address an editor typed: a
+                # calendar's reply (the journalist's name and address) goes there.
+                organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
                 attendee=(person.name, person.email),
                 revision=(accreditation.access_revision if accreditation else 0) + person.access_revision,
                 sessions=sessions,

@@ -334,3 +334,23 @@ def test_an_expired_page_is_rendered_again_by_one_request_while_others_get_the_o
     assert count() == "0 signatures"  # the old copy, not a second rendering
     STORE.release(key)
     assert count() == "1 signature"
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/robots.txt"])
+def test_language_neutral_pages_name_no_language_whoever_asked_first(event, path):
+    """The first reader asked in Belarusian, the next in Russian: both get the
+    same headers and bytes, naming no language (stored or not)."""
+    answers = []
+    for language, cookie in [("be", True), ("ru", False), ("en", False), ("be", False)]:
+        client = Client()
+        if cookie:
+            client.cookies["django_language"] = language
+        answers.append(client.get(path, HTTP_ACCEPT_LANGUAGE=f"{language},en;q=0.5"))
+    assert {answer.status_code for answer in answers} == {200}
+    assert all("Content-Language" not in answer for answer in answers)
+    assert all("accept-language" not in answer.get("Vary", "").lower() for answer in answers)
+    headers = {
+        tuple((name, value) for name, value in answer.items() if name not in ("Date", "Age")) for answer in answers
+    }
+    assert len(headers) == 1
+    assert len({answer.content for answer in answers}) == 1

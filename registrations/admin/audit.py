@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from plumbing.adminlists import OwnFiltersOnly
+
 from ..models import AuditEntry
 
 
@@ -22,7 +24,7 @@ class ModelFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(OwnFiltersOnly, admin.ModelAdmin):
     list_display = ("at", "username", "action", "what", "object_id", "rows", "event")
     list_filter = ("action", ModelFilter, "at", "event")
     list_select_related = ("event",)

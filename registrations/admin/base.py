@@ -8,6 +8,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from plumbing.adminlists import OwnFiltersOnly
 from plumbing.exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
 
 from .. import services
@@ -30,7 +31,7 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset.filter(country=self.value()) if self.value() else queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(OwnFiltersOnly, admin.ModelAdmin):
     """Every field shown is read-only: the list is derived from the fieldsets
     (or, without them, from the model), never kept by hand."""
 
@@ -117,7 +118,8 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     acts_on_all_found = ("export_csv", "export_ics")
 
     def response_action(self, request, queryset):
-        across = request.POST.get("select_across") == "1"
+        # Read as Django's action form reads it: "on", "true", "yes"… all mean all.
+        across = self.action_form.base_fields["select_across"].clean(request.POST.get("select_across"))
         changes = request.POST.get("action") not in self.acts_on_all_found
         if across and changes and CappedPaginator(queryset, self.list_per_page).capped:
             self.message_user(

@@ -17,7 +17,7 @@ from events.models import Event, Session
 from plumbing.admin_pages import action_page
 
 from .. import services
-from ..models import Declaration, MediaAccreditation
+from ..models import AuditEntry, Declaration, MediaAccreditation
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
 from .accreditation import MediaAccreditationForm, after_save
 from .forms import CopyForm, DelayForm
@@ -58,6 +58,19 @@ class EventAdmin(programme.EventAdmin):
         )
         day = path("<path:object_id>/day/", self.admin_site.admin_view(self.day_view), name="events_event_day")
         return [notify, day, *super().get_urls()]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The contact address receives the organisers' notes; only a
+        superuser changes it (an editor sees it)."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if request.user.is_superuser else (*fields, "contact_email")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "contact_email" in form.changed_data:
+            services.audit_record(
+                user=request.user, action=AuditEntry.Action.CHANGE, model=Event, object_id=obj.pk, event=obj
+            )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

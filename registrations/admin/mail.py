@@ -1,7 +1,11 @@
 """The mail the site sent and what reviewers wrote: read-only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -116,3 +120,38 @@ class MessageAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        cancel = path(
+            "<path:object_id>/cancel/",
+            self.admin_site.admin_view(self.cancel_view),
+            name="registrations_message_cancel",
+        )
+        return [cancel, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        message = self.get_object(request, object_id)
+        now = timezone.now()
+        extra = {
+            "held": message is not None and message.send_at is not None and now < message.send_at,
+            "can_cancel": message is not None and services.message_cancellable(message=message, user=request.user),
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def cancel_view(self, request, object_id):
+        """A held message cancelled by its writer or a superuser (audited)."""
+        message = self.get_object(request, object_id)
+        if message is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:registrations_message_change", args=[message.pk]))
+        if not services.message_cancellable(message=message, user=request.user):
+            if message.created_by_id != request.user.pk and not request.user.is_superuser:
+                raise PermissionDenied
+            self.message_user(
+                request, _("This message has gone already: it can no longer be cancelled."), messages.ERROR
+            )
+        else:
+            services.message_cancel(message=message, by=request.user)
+            self.message_user(request, _("The message is cancelled: nobody will receive it."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:registrations_message_change", args=[message.pk]))

@@ -348,6 +348,20 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
     def waitlist(self, request, queryset):
         return self._decide(request, queryset, MediaRegistration.Status.WAITLISTED, _("on the waiting list"))
 
+    def _message_held(self, request, message):
+        """A message to many waits: its page says until when and can cancel it."""
+        self.message_user(
+            request,
+            ngettext(
+                "The message to %(count)d person goes in %(minutes)d minutes: until then you can cancel it here.",
+                "The message to %(count)d people goes in %(minutes)d minutes: until then you can cancel it here.",
+                message.recipients,
+            )
+            % {"count": message.recipients, "minutes": services.HOLD_FOR.seconds // 60},
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:registrations_message_change", args=[message.pk]))
+
     @admin.action(description=_("Write a message to the selected registrants"), permissions=["change"])
     def write_message(self, request, queryset):
         """One message, a subject and text per language; a preview of each
@@ -364,6 +378,8 @@ class MediaRegistrationAdmin(PersonalDataAdmin):
         if form.is_valid():
             if form.cleaned_data["previewed"] and "send" in request.POST:
                 message = services.message_send(registrations=people, texts=form.texts(), by=request.user)
+                if message.send_at > message.created_at:
+                    return self._message_held(request, message)
                 self.message_user(
                     request,
                     ngettext(

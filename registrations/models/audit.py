@@ -19,6 +19,8 @@ class AuditEntry(models.Model):
         SEARCH = "search", _("searched")
         EXPORT = "export", _("exported")
         MESSAGE = "message", _("wrote to")
+        CHANGE = "change", _("changed")
+        CANCEL = "cancel", _("cancelled")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

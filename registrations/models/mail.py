@@ -26,6 +26,10 @@ class Message(models.Model):
     )
     username = models.CharField(_("who"), max_length=150, blank=True)
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    # A message to many waits before it goes (registrations.services.messages):
+    # until then its writer or a superuser may cancel it.
+    send_at = models.DateTimeField(_("goes at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")

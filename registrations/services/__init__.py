@@ -36,12 +36,13 @@ from .media import (
     registration_waitlist,
     registration_withdraw,
 )
-from .messages import MessageError, message_send
+from .messages import HOLD_FOR, MessageError, message_cancel, message_cancellable, message_send
 from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
 from .people import VersionChanged, person_confirm, person_withdraw
 from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
+    "HOLD_FOR",
     "AccessError",
     "DecisionError",
     "ForumCancelled",
@@ -61,6 +62,8 @@ __all__ = [
     "mail_enqueue",
     "mail_resend",
     "mail_send_due",
+    "message_cancel",
+    "message_cancellable",
     "message_send",
     "person_confirm",
     "person_withdraw",

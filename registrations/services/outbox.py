@@ -30,15 +30,20 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
-def mail_enqueue(*, recipient=None, kind, message=None, event=None, language=""):
+def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None):
     """Write the mail for a person (a registration or a signature), or for a
     forum's contact address (`event`, no person), to the outbox and queue its
     delivery, in the caller's transaction: the change and its mail are
     committed together or not at all. `language`: where the mail is not to be
-    written in the person's own."""
+    written in the person's own. `not_before`: it waits until then (a held
+    message; `send_queued_mail` takes it where the backend cannot defer)."""
     person = {recipient.outbox_field: recipient} if recipient is not None else {}
-    mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language)
-    deliver_mail.enqueue(mail.pk)
+    held = {"next_attempt_at": not_before} if not_before else {}
+    mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language, **held)
+    if not not_before:
+        deliver_mail.enqueue(mail.pk)
+    else:
+        _schedule_retry(mail)
     return mail
 
 

@@ -320,3 +320,53 @@ def _swap(directory, files):
     from plumbing.mirror import _swap_in
 
     _swap_in(directory, files)
+
+
+def test_a_lock_symlinked_elsewhere_is_refused_and_its_target_untouched(content, tmp_path):
+    """A symbolic link planted where the lock goes, pointing at a file the
+    exporting account may write: the file keeps its bytes, the export stops
+    with an error naming the lock, and no copy is swapped in."""
+    from django.core.management.base import CommandError
+
+    victim = tmp_path / "elsewhere" / "precious.db"
+    victim.parent.mkdir()
+    victim.write_bytes(b"precious bytes")
+    parent = tmp_path / "site"
+    parent.mkdir()
+    (parent / ".m.lock").symlink_to(victim)
+    with pytest.raises(CommandError, match=r"\.m\.lock is a symbolic link"):
+        call_command("export_mirror", str(parent / "m"), stdout=io.StringIO())
+    assert victim.read_bytes() == b"precious bytes"
+    assert not (parent / "m").exists()
+
+
+def test_a_lock_that_is_not_a_regular_file_is_refused(content, tmp_path):
+    import os
+
+    from plumbing.mirror import MirrorExportError
+
+    os.mkfifo(tmp_path / ".m.lock")
+    with pytest.raises(MirrorExportError, match="not a regular file"):
+        mirror_export(directory=tmp_path / "m")
+    assert not (tmp_path / "m").exists()
+
+
+def test_an_existing_lock_file_keeps_its_bytes(content, tmp_path):
+    (tmp_path / ".m.lock").write_bytes(b"kept")
+    mirror_export(directory=tmp_path / "m")
+    assert (tmp_path / ".m.lock").read_bytes() == b"kept"
+    assert (tmp_path / "m" / "en" / "index.html").exists()
+
+
+def test_a_site_url_outside_allowed_hosts_is_named(content, settings, tmp_path):
+    from django.core.management.base import CommandError
+
+    settings.SITE_URL = "https://forum.example.org"
+    settings.ALLOWED_HOSTS = ["testserver"]
+    with pytest.raises(CommandError) as raised:
+        call_command("export_mirror", str(tmp_path / "m"), stdout=io.StringIO())
+    assert str(raised.value) == (
+        "SITE_URL's host 'forum.example.org' is not in ALLOWED_HOSTS: the copy is rendered as that host, "
+        "so add it to ALLOWED_HOSTS (or set SITE_URL to an allowed host)."
+    )
+    assert not (tmp_path / "m").exists()

@@ -159,3 +159,20 @@ def test_past_the_cap_all_found_may_be_exported_but_not_changed(admin_client, de
     Signature.objects.exclude(pk__in=[s.pk for s in signatures[:4]]).delete()
     admin_client.post(reverse(SIGNATURES), {**across, "action": "hide"})
     assert Signature.objects.filter(hidden_at__isnull=False).count() == 4
+
+
+@pytest.mark.parametrize("value", ["on", "true", "True", "yes", "2"])
+def test_past_the_cap_any_spelling_of_select_across_is_refused(admin_client, declaration, small_cap, value):
+    """Django's action form reads any value but "", "0" and "false" as "all
+    found": each of them is refused past the cap, as "1" is."""
+    from registrations.models import Signature
+
+    signatures = [make_signature(declaration, name=f"Signatory {n}") for n in range(7)]
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.post(
+        reverse(SIGNATURES),
+        {"select_across": value, "index": "0", "_selected_action": [signatures[0].pk], "action": "hide"},
+        follow=True,
+    )
+    assert Signature.objects.filter(hidden_at__isnull=False).count() == 0
+    assert text(soup(response).select_one("ul.messagelist li")).startswith("Past 5 found")

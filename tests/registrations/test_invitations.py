@@ -117,7 +117,10 @@ def _vevent(ics):
     return cal, vevent
 
 
-def test_approval_invitation_is_an_itip_request_from_the_forums_contact_address(forum, mail_server, icaljs):
+def test_approval_invitation_is_an_itip_request_from_the_sites_own_address(forum, mail_server, icaljs, settings):
+    """The ORGANIZER is the site's sender, not the forum's contact address:
+    a calendar's reply, carrying the journalist's name, reaches only the site."""
+    settings.DEFAULT_FROM_EMAIL = "New Belarus forum <forum@site.example.org>"
     _approved(forum, "ales@example.org")
     (message,) = mail_server.to("ales@example.org")
     part, ics = _invitation(message)
@@ -125,7 +128,7 @@ def test_approval_invitation_is_an_itip_request_from_the_forums_contact_address(
     cal, vevent = _vevent(ics)
     assert str(cal["METHOD"]) == "REQUEST"
     assert str(vevent["UID"]) == str(forum.uid)
-    assert str(vevent["ORGANIZER"]) == "mailto:team@forum.example.org"
+    assert str(vevent["ORGANIZER"]) == "mailto:forum@site.example.org"
     attendee = vevent["ATTENDEE"]
     assert str(attendee) == "mailto:ales@example.org"
     assert attendee.params["RSVP"] == "FALSE"
@@ -139,7 +142,7 @@ def test_approval_invitation_is_an_itip_request_from_the_forums_contact_address(
         "start": "2027-06-24T13:00:00.000Z",
         "location": str(vevent["LOCATION"]),
         "status": "CONFIRMED",
-        "organizer": "mailto:team@forum.example.org",
+        "organizer": "mailto:forum@site.example.org",
         "rsvp": "FALSE",
     }
 
@@ -372,3 +375,48 @@ def test_public_session_and_forum_calendars_never_carry_the_meeting(client, foru
         assert str(vevent["LOCATION"]) == "https://www.youtube.com/watch?v=abcdefghijk"
         assert b"zoom.example.org" not in response.content
         assert b"4242" not in response.content
+
+
+def test_an_editor_sees_the_contact_address_but_cannot_change_it(forum, editor, settings, mail_server):
+    """An editor who could set the contact address would receive what
+    organisers are told about journalists: only a superuser changes it."""
+    client, _user = editor
+    page = soup(client.get(reverse("admin:events_event_change", args=[forum.pk])))
+    form = page.select_one("form#event_form")
+    assert form.select_one("[name=contact_email]") is None
+    assert "team@forum.example.org" in form.get_text()
+    values = {**_form_values(form), "contact_email": "editor@elsewhere.example.net"}
+    response = client.post(reverse("admin:events_event_change", args=[forum.pk]), values)
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    assert forum.contact_email == "team@forum.example.org"
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE).exists()
+    # Nor does an invitation carry anything an editor typed.
+    settings.DEFAULT_FROM_EMAIL = "forum@site.example.org"
+    _approved(forum, "ales@example.org")
+    (message,) = mail_server.to("ales@example.org")
+    _cal, vevent = _vevent(_invitation(message)[1])
+    assert str(vevent["ORGANIZER"]) == "mailto:forum@site.example.org"
+
+
+def test_a_superusers_change_of_the_contact_address_is_audited(forum, admin_client, admin_user):
+    page = soup(admin_client.get(reverse("admin:events_event_change", args=[forum.pk])))
+    form = page.select_one("form#event_form")
+    values = {**_form_values(form), "contact_email": "organisers@forum.example.org"}
+    response = admin_client.post(reverse("admin:events_event_change", args=[forum.pk]), values)
+    assert response.status_code == 302
+    forum.refresh_from_db()
+    assert forum.contact_email == "organisers@forum.example.org"
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGE)
+    assert (entry.username, entry.model, entry.object_id, entry.event) == (
+        admin_user.username,
+        "events.Event",
+        forum.pk,
+        forum,
+    )
+    # Saving again without changing it records nothing more.
+    page = soup(admin_client.get(reverse("admin:events_event_change", args=[forum.pk])))
+    admin_client.post(
+        reverse("admin:events_event_change", args=[forum.pk]), _form_values(page.select_one("form#event_form"))
+    )
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.CHANGE).count() == 1

@@ -130,3 +130,105 @@ def test_message_needs_one_forum_and_never_reaches_signatories(reviewer, forum):
     make_signature(make_declaration(forum))
     page = soup(client.get(reverse("admin:registrations_signature_changelist")))
     assert "write_message" not in [option["value"] for option in page.select("select[name=action] option")]
+
+
+def _many(forum, count):
+    return [
+        make_registration(forum, status="approved", email=f"j{n}@example.org", mail_language="en") for n in range(count)
+    ]
+
+
+def _send_many(client, people):
+    response = _post(client, people, **TEXTS, previewed="True", send="1")
+    assert response.status_code == 302
+    (message,) = Message.objects.all()
+    assert response["Location"] == reverse("admin:registrations_message_change", args=[message.pk])
+    return message
+
+
+def _due(at):
+    import time_machine
+    from django.core.management import call_command
+
+    with time_machine.travel(at, tick=True):
+        call_command("send_queued_mail", stdout=__import__("io").StringIO())
+
+
+def test_a_message_to_more_than_20_waits_10_minutes_on_its_page(reviewer, forum, mail_server):
+    from datetime import timedelta
+
+    client, _user = reviewer
+    people = _many(forum, 21)
+    message = _send_many(client, people)
+    client.cookies["django_language"] = "en"
+    page = soup(client.get(reverse("admin:registrations_message_change", args=[message.pk])))
+    assert text(page.select_one("#message-delivery")).startswith("Waiting: it goes on ")
+    assert page.select_one("#message-cancel button")
+    assert mail_server.messages == []
+    _due(message.created_at + timedelta(minutes=9, seconds=59))
+    assert mail_server.messages == []
+    _due(message.created_at + timedelta(minutes=10, seconds=1))
+    assert sorted(m["To"] for m in mail_server.messages) == sorted(p.email for p in people)
+    assert OutgoingMail.objects.filter(kind="message", status="sent").count() == 21
+
+
+def test_the_writer_cancels_a_waiting_message_and_nobody_receives_it(reviewer, forum, mail_server):
+    from datetime import timedelta
+
+    import time_machine
+
+    client, user = reviewer
+    message = _send_many(client, _many(forum, 25))
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(message.created_at + timedelta(minutes=5), tick=True):
+        page = soup(client.post(reverse("admin:registrations_message_cancel", args=[message.pk]), follow=True))
+    notes = [text(li) for li in page.select("ul.messagelist li")]
+    assert notes[-1] == "The message is cancelled: nobody will receive it."
+    assert text(page.select_one("#message-delivery")).startswith("Cancelled on ")
+    assert page.select_one("#message-cancel") is None
+    _due(message.created_at + timedelta(hours=1))
+    assert mail_server.messages == []
+    assert not OutgoingMail.objects.filter(message=message).exists()
+    (entry,) = AuditEntry.objects.filter(action="cancel")
+    assert (entry.username, entry.model, entry.object_id, entry.event) == (
+        user.username,
+        "registrations.Message",
+        message.pk,
+        forum,
+    )
+
+
+def test_only_its_writer_or_a_superuser_cancels_and_only_before_it_goes(reviewer, forum, mail_server, admin_client):
+    from datetime import timedelta
+
+    import time_machine
+
+    client, _user = reviewer
+    message = _send_many(client, _many(forum, 21))
+    other = User.objects.create_user("other-reviewer", password="x" * 20, is_staff=True)
+    other.groups.add(Group.objects.get(name="Reviewers"))
+    other_client = verified_client(other)
+    page = soup(other_client.get(reverse("admin:registrations_message_change", args=[message.pk])))
+    assert page.select_one("#message-cancel") is None
+    assert other_client.post(reverse("admin:registrations_message_cancel", args=[message.pk])).status_code == 403
+    # Once it has gone, not even its writer can.
+    with time_machine.travel(message.send_at + timedelta(seconds=1), tick=True):
+        client.post(reverse("admin:registrations_message_cancel", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.cancelled_at is None
+    # A superuser can, while it waits.
+    admin_client.post(reverse("admin:registrations_message_cancel", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.cancelled_at is not None
+    assert not AuditEntry.objects.filter(action="cancel", username="other-reviewer").exists()
+
+
+def test_a_message_to_20_goes_at_once(reviewer, forum, mail_server):
+    client, _user = reviewer
+    people = _many(forum, 20)
+    response = _post(client, people, **TEXTS, previewed="True", send="1")
+    assert response.status_code == 302
+    assert len(mail_server.messages) == 20
+    (message,) = Message.objects.all()
+    page = soup(client.get(reverse("admin:registrations_message_change", args=[message.pk])))
+    assert page.select_one("#message-cancel") is None

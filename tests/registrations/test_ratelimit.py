@@ -298,3 +298,72 @@ def test_limits_are_read_as_requests_per_seconds_windows():
     result = _limits_in_subprocess("5,600")
     assert result.returncode != 0
     assert "RATE_LIMIT_SUBMIT is requests/seconds, comma-separated, e.g. 30/60,100/600" in result.stderr
+
+
+def _in_thread(executor, function, *args, **kwargs):
+    return executor.submit(function, *args, **kwargs).result(timeout=30)
+
+
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_a_counter_file_deleted_under_two_threads_stays_shared_and_the_limit_holds(settings, how):
+    """Two worker threads each hold a connection; the file (with its journal)
+    is deleted, or replaced by an empty one, while they run. The next request
+    of either opens the file now there: both count in it, and the fourth
+    request over a limit of 3 is refused whichever thread answers it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3"
+    one, two = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
+    try:
+        address = "192.0.2.77"
+        assert _in_thread(one, hit, "moved", address, limit=3, window=60)
+        assert _in_thread(two, hit, "moved", address, limit=3, window=60)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if how == "replaced":
+            empty = path.with_name("fresh.sqlite3")
+            sqlite3.connect(empty).execute(
+                "CREATE TABLE counter (key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) "
+                "WITHOUT ROWID"
+            ).connection.close()
+            os.replace(empty, path)
+        answers = [_in_thread(executor, hit, "moved", address, limit=3, window=60) for executor in (one, two, one, two)]
+        assert answers == [True, True, True, False]
+        assert _in_thread(one, hit, "moved", address, limit=3, window=60) is False
+        rows = sqlite3.connect(path).execute("SELECT n FROM counter").fetchall()
+        assert rows == [(5,)]
+    finally:
+        one.shutdown()
+        two.shutdown()
+
+
+def test_a_store_that_cannot_be_opened_lets_people_through_and_is_logged_once_a_minute(
+    settings, tmp_path, caplog, monkeypatch, clock_inside_a_window
+):
+    monkeypatch.setattr("plumbing.ratelimit._unavailable_logged", [float("-inf")])
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_bytes(b"")
+    settings.RATE_LIMIT_DIR = blocker / "ratelimit"
+    with caplog.at_level("ERROR", logger="plumbing.ratelimit"):
+        assert all(hit("broken", "192.0.2.5", limit=1, window=60) for _ in range(5))
+        assert len(caplog.records) == 1
+        assert "RATE_LIMIT_DIR" in caplog.records[0].getMessage()
+        later = clock_inside_a_window + 61
+        monkeypatch.setattr("plumbing.ratelimit.time", SimpleNamespace(time=lambda: later))
+        assert hit("broken", "192.0.2.5", limit=1, window=60)
+        assert len(caplog.records) == 2
+    assert "192.0.2.5" not in caplog.text
+
+
+def test_the_system_check_says_where_the_counter_file_must_live(settings, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.RATE_LIMIT_STORE = "file"
+    settings.RATE_LIMIT_DIR = tmp_path / "fresh" / "var"  # created on first use
+    call_command("check")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_bytes(b"")
+    settings.RATE_LIMIT_DIR = blocker / "var"
+    with pytest.raises(SystemCheckError, match=r"plumbing\.E001.*RATE_LIMIT_DIR \(.*not-a-directory/var\)"):
+        call_command("check")

@@ -1,8 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from plumbing.mirror import mirror_export
+from plumbing.mirror import MirrorExportError, mirror_export
 
 
 class Command(BaseCommand):
@@ -16,6 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         started = time.monotonic()
-        count, size = mirror_export(directory=directory)
+        try:
+            count, size = mirror_export(directory=directory)
+        except MirrorExportError as error:
+            raise CommandError(str(error)) from None
         seconds = time.monotonic() - started
         self.stdout.write(f"{count} files, {size // 1024} KB in {seconds:.1f} s: {directory}")
