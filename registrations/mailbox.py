@@ -23,23 +23,50 @@ def has_invisible_characters(value, *, allow=""):
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allow for ch in value)
 
 
+# Providers known to deliver `name+tag@` to the mailbox `name@` (sub-addressing),
+# and where dots in the name do not matter: the one list the folding reads. At any
+# other domain `+` is an ordinary character: `bob+mallory@` is not `bob@`.
+# A change here changes digests: run `manage.py email_digests_recompute` after it.
+SUBADDRESSING = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "fastmail.com",
+        "proton.me",
+        "protonmail.com",
+        "pm.me",
+        "yandex.ru",
+        "yandex.com",
+        "ya.ru",
+    }
+)
 _DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
 def normalise_email(value):
     """The mailbox an address names: Unicode-normalised, without invisible
-    characters, a quoted local part's quotes or a `+tag`, the domain in
-    IDNA (ASCII) form, all case-folded. `ALICE+news@Exämple.org` and
-    `"alice"@xn--exmple-cua.org` are one mailbox."""
+    characters or a quoted local part's quotes, the domain in IDNA (ASCII)
+    form, all case-folded; at providers that deliver sub-addresses to one
+    mailbox (SUBADDRESSING) without the `+tag`, and at Gmail without dots.
+    `ALICE@Exämple.org` and `"alice"@xn--exmple-cua.org` are one mailbox, so
+    are `Ales.B+news@gmail.com` and `alesb@googlemail.com`; `bob+x@example.org`
+    and `bob@example.org` are two."""
     value = unicodedata.normalize("NFKC", value or "").strip()
     value = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
     local, _at, domain = value.rpartition("@")
     if len(local) >= 2 and local.startswith('"') and local.endswith('"'):
         local = local[1:-1]
-    local = local.split("+", 1)[0].casefold()
+    local = local.casefold()
     with contextlib.suppress(UnicodeError):
         domain = domain.casefold().encode("idna").decode("ascii")
     domain = domain.casefold()
+    if domain in SUBADDRESSING:
+        local = local.split("+", 1)[0]
     if domain in _DOTLESS:
         # Gmail ignores dots in the name and answers for both domains.
         local, domain = local.replace(".", ""), _DOTLESS[domain]

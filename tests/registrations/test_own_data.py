@@ -244,9 +244,10 @@ def test_the_allowance_renews_after_a_day(flow):
     [
         ("alice@example.org", "ALICE@Example.ORG"),
         ("alice@example.org", '"alice"@example.org'),
-        ("alice@example.org", "alice+news@example.org"),
+        ("alice@gmail.com", "alice+news@gmail.com"),
+        ("alice@outlook.com", "Alice+News@Outlook.com"),
         ("alice@exämple.org", "alice@xn--exmple-cua.org"),
-        ("Alice+a@EXÄMPLE.org", '"alice"@xn--exmple-cua.org'),
+        ("Alice@EXÄMPLE.org", '"alice"@xn--exmple-cua.org'),
     ],
 )
 def test_every_spelling_of_a_mailbox_is_one_record(client, flow, mail_server, first, second):
@@ -254,6 +255,51 @@ def test_every_spelling_of_a_mailbox_is_one_record(client, flow, mail_server, fi
     client.post(flow["form"], {**flow["victim"], "email": first})
     client.post(flow["form"], {**flow["victim"], "email": second})
     assert flow["model"].objects.count() == 1
+
+
+def test_a_plus_is_an_ordinary_character_where_the_provider_does_not_deliver_sub_addresses(client, flow, mail_server):
+    """At a domain that does not deliver `name+tag@` to `name@`, they are two
+    mailboxes: a later submitter of `bob+mallory@` takes nothing of `bob@`."""
+    assert normalise_email("bob+mallory@example.org") != normalise_email("bob@example.org")
+    client.post(flow["form"], {**flow["victim"], "email": "bob@example.org"})
+    client.post(flow["form"], {**flow["victim"], "name": "Mallory", "email": "bob+mallory@example.org"})
+    rows = flow["model"].objects.order_by("pk")
+    assert [(row.email, row.name) for row in rows] == [
+        ("bob@example.org", flow["victim"]["name"]),
+        ("bob+mallory@example.org", "Mallory"),
+    ]
+    assert len(mail_server.to("bob@example.org")) == 1
+
+
+def test_stored_digests_are_recomputed_in_batches_and_a_rerun_changes_nothing(client, flow, mail_server):
+    """Digests stored when `+tags` were folded everywhere are recomputed by
+    the resumable command; a rerun reads every row and changes none."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from registrations.mailbox import email_digest
+
+    model = flow["model"]
+    for n in range(5):
+        client.post(flow["form"], {**flow["victim"], "email": f"person{n}+tag@example.org"})
+    people = list(model.objects.order_by("pk"))
+    assert len(people) == 5
+    # As the earlier folding stored them: the digest without the `+tag`.
+    for n, person in enumerate(people):
+        model.objects.filter(pk=person.pk).update(email_digest=email_digest(f"person{n}@example.org"))
+    out = StringIO()
+    call_command("email_digests_recompute", batch=2, stdout=out)
+    name = model._meta.model_name
+    assert f"{name}: done, 5 read, 5 changed" in out.getvalue()
+    assert f"{name}: 2 read, 2 changed, up to id {people[1].pk}" in out.getvalue()
+    assert {row.email_digest for row in model.objects.all()} == {email_digest(p.email) for p in people}
+    out = StringIO()
+    call_command("email_digests_recompute", after=people[2].pk, stdout=out)
+    assert f"{name}: done, 2 read, 0 changed" in out.getvalue()
+    out = StringIO()
+    call_command("email_digests_recompute", stdout=out)
+    assert f"{name}: done, 5 read, 0 changed" in out.getvalue()
 
 
 @pytest.mark.parametrize("character", ["\u202e", "\u200b", "\u2066", "\x07"])
