@@ -41,6 +41,7 @@ class StrictEnv(environ.Env):
             "MIRROR_URLS",
             "ZOOM_API_URL",
             "ZOOM_OAUTH_URL",
+            "KEY_STORE_URL",
         )
     )
     # Keys, host names, origins, meeting providers' credentials: no whitespace at all.
@@ -432,6 +433,20 @@ STATUS_LINK_MAX_AGE = env.int("STATUS_LINK_MAX_AGE", default=365 * 24 * 3600)
 # key kept in the database since the first migration. Set it to keep the key out
 # of database dumps; never change it afterwards (stored digests would no longer match).
 EMAIL_DIGEST_KEY = env.str("EMAIL_DIGEST_KEY", default="")
+
+# --- Keys kept outside the database (plumbing.keys; README, Keys and backups) --------
+# One data key per forum, under which its people's personal values are stored; the
+# retention purge destroys it, so every backup of the database forgets them too.
+# One host: a directory only the site's account may enter (made 0700 on first use).
+# Several hosts: KEY_STORE_URL, a small PostgreSQL database of its own (not the site's).
+KEY_DIR = BASE_DIR / env.str("KEY_DIR", default="var/keys")
+KEY_STORE_URL = env.str("KEY_STORE_URL", default="")
+if KEY_STORE_URL and not KEY_STORE_URL.startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("KEY_STORE_URL is a postgres:// URL (see .env.example).")
+# How long a process keeps a key it read: a destroyed key is out of use everywhere after this.
+KEY_CACHE_SECONDS = env.int("KEY_CACHE_SECONDS", default=60)
+if not 0 <= KEY_CACHE_SECONDS <= 60:
+    raise ImproperlyConfigured("KEY_CACHE_SECONDS is between 0 and 60 (see .env.example).")
 
 
 # --- Meeting providers (registrations.access; README, Staff) -------------------------

@@ -67,6 +67,18 @@ def _rate_limit_file(settings, tmp_path):
     settings.RATE_LIMIT_DIR = tmp_path / "ratelimit"
 
 
+@pytest.fixture(autouse=True)
+def _key_dir(settings, tmp_path):
+    """Each test keeps its keys in a directory of its own (the default store)."""
+    from plumbing import keys
+
+    settings.KEY_DIR = tmp_path / "keys"
+    settings.KEY_STORE_URL = ""
+    keys.forget()
+    yield
+    keys.forget()
+
+
 def clear_rate_limits():
     """Forget every rate-limit count so far (within one test)."""
     from plumbing.ratelimit import store
