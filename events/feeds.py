@@ -13,10 +13,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .channels import ORIGINAL, RECORDING_LABELS
-from .history import ChangeEntry
 from .localtime import describe_range
-from .models import Event
+from .models import ORIGINAL, RECORDING_LABELS, ChangeEntry, Event
 from .status import status_sentence, when_text
 
 # At most this many entries: a feed reader needs the recent news, not the archive.

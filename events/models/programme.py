@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import status as status_words
+from .. import status as status_words
 
 TRANSLATED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
@@ -434,8 +434,3 @@ def youtube_embed_url(url):
     if not _YOUTUBE_ID.match(video_id):
         return ""
     return f"https://www.youtube-nocookie.com/embed/{video_id}"
-
-
-# The forum day's models live beside the programme's (one app, smaller modules).
-from .channels import Channel, Recording  # noqa: E402, F401
-from .history import ChangeEntry  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, HttpsURLField, Session, youtube_embed_url
+from .programme import Event, HttpsURLField, Session, youtube_embed_url
 
 ORIGINAL = "original"
 LANGUAGE_CHOICES = [(ORIGINAL, _("Original language (as the speakers speak)")), *settings.LANGUAGES]
