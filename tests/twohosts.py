@@ -196,8 +196,8 @@ class TwoHosts:
                 "SITE_HOSTS": "2",
                 "LOG_LEVEL": "WARNING",
                 "GUNICORN_ACCESS_LOG": "",
-                "GUNICORN_WORKERS": str(workers),
-                "GUNICORN_THREADS": str(threads),
+                **({"GUNICORN_WORKERS": str(workers)} if workers else {}),
+                **({"GUNICORN_THREADS": str(threads)} if threads else {}),
                 **settings,
             }
         )
