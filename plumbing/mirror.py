@@ -25,7 +25,9 @@ in one rename, so a web server never serves a half-written mirror.
 With MIRROR_EXPORT_DIR set, `mirror_export_schedule()` (called wherever public
 content or a public count changes) has the task worker re-export, at most once
 every MIRROR_EXPORT_SECONDS: a burst of changes is one export, and the last
-change of a burst is always in one.
+change of a burst is always in one. With several hosts, one export runs at a
+time on all of them (a PostgreSQL advisory lock, plumbing.mirror_lock), and
+the host that exported publishes the copy (MIRROR_PUBLISH_COMMAND).
 
 What a page shows also changes by itself in time (a session starts or ends).
 The roof names, in settings.MIRROR_BOUNDARIES, a function returning the
