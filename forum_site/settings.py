@@ -210,6 +210,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# How many application hosts run the site (README, "More than one host"). Above 1,
+# `manage.py check` fails while a piece of state would stay on one host (SQLite,
+# the rate-limit file, a key directory, a mirror directory nobody shares).
+SITE_HOSTS = env.int("SITE_HOSTS", default=1)
+if SITE_HOSTS < 1:
+    raise ImproperlyConfigured("SITE_HOSTS is the number of application hosts, at least 1 (see .env.example).")
+
 # --- Cache ----------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
@@ -560,6 +567,12 @@ MIRROR_URLS = [url.rstrip("/") + "/" for url in env.list("MIRROR_URLS", default=
 # database task backend and `manage.py db_worker` (a system check says so). Empty: off.
 MIRROR_EXPORT_DIR = env.str("MIRROR_EXPORT_DIR", default="")
 MIRROR_EXPORT_SECONDS = env.int("MIRROR_EXPORT_SECONDS", default=60)
+# With several hosts, the one place the copy lives: MIRROR_EXPORT_DIR is on storage
+# every host mounts (MIRROR_EXPORT_SHARED=True), or the host that exported runs
+# MIRROR_PUBLISH_COMMAND (e.g. an rsync to the mirror's host) after each export,
+# still holding the export's lock. Either satisfies the check of SITE_HOSTS.
+MIRROR_EXPORT_SHARED = env.bool("MIRROR_EXPORT_SHARED", default=False)
+MIRROR_PUBLISH_COMMAND = env.str("MIRROR_PUBLISH_COMMAND", default="")
 # The instants at which a public page changes by itself (a session starts or ends):
 # the mirror is exported again at each (plumbing.mirror; the function lives in events).
 MIRROR_BOUNDARIES = "events.day.published_boundaries"

@@ -10,4 +10,4 @@ class PlumbingConfig(AppConfig):
     name = "plumbing"
 
     def ready(self):
-        from . import ratelimit  # noqa: F401 (registers its system check)
+        from . import hosts, ratelimit  # noqa: F401 (register their system checks)

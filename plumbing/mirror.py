@@ -25,7 +25,9 @@ in one rename, so a web server never serves a half-written mirror.
 With MIRROR_EXPORT_DIR set, `mirror_export_schedule()` (called wherever public
 content or a public count changes) has the task worker re-export, at most once
 every MIRROR_EXPORT_SECONDS: a burst of changes is one export, and the last
-change of a burst is always in one.
+change of a burst is always in one. With several hosts, one export runs at a
+time on all of them (a PostgreSQL advisory lock, plumbing.mirror_lock), and
+the host that exported publishes the copy (MIRROR_PUBLISH_COMMAND).
 
 What a page shows also changes by itself in time (a session starts or ends).
 The roof names, in settings.MIRROR_BOUNDARIES, a function returning the
@@ -68,6 +70,7 @@ from django.views.defaults import page_not_found
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
+from plumbing.mirror_lock import export_lock, publish
 from plumbing.pagecache import MIRROR_EXPORT_KEY
 
 # In the WSGI environ of an export's requests: the time the copy describes (ISO 8601).
@@ -378,7 +381,7 @@ def _mirror_export_queue():
             return  # an export is queued and has not started: it will see this change
         started_at = MirrorExport.objects.values_list("started_at", flat=True).get(pk=1)
         run_after = max(now, started_at + interval) if started_at else now
-        mirror_export_task.using(run_after=run_after).enqueue()
+        mirror_export_task.using(run_after=run_after).enqueue(queued=now.isoformat())
     _boundaries_plan(now)
 
 
@@ -425,16 +428,32 @@ def _tasks_run_in_requests():
     return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
 
 
+# A task that finds another host's export running tries again this much later.
+BUSY_RETRY = timedelta(seconds=5)
+
+
 @task()
-def mirror_export_task():
+def mirror_export_task(*, queued=None):
     """The task worker's export. Changes committed from the moment it starts
-    queue the next one."""
+    queue the next one. One export runs at a time on every host together
+    (plumbing.mirror_lock): a task that finds one running runs again once it
+    is done, unless an export that started after this task was queued (the
+    moment `queued`) already shows all it would."""
     from .models import MirrorExport
 
-    MirrorExport.objects.filter(pk=1).update(queued_at=None, started_at=timezone.now())
-    started = time.monotonic()
-    count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
-    logger.info("mirror exported: %s files, %s KB in %.1f s", count, size // 1024, time.monotonic() - started)
+    with export_lock(wait=False) as held:
+        if not held:
+            mirror_export_task.using(run_after=timezone.now() + BUSY_RETRY).enqueue(queued=queued)
+            logger.info("mirror export running on another worker: this one runs after it")
+            return
+        started_at = MirrorExport.objects.filter(pk=1).values_list("started_at", flat=True).first()
+        if queued and started_at and started_at >= datetime.fromisoformat(queued):
+            return
+        MirrorExport.objects.filter(pk=1).update(queued_at=None, started_at=timezone.now())
+        started = time.monotonic()
+        count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
+        logger.info("mirror exported: %s files, %s KB in %.1f s", count, size // 1024, time.monotonic() - started)
+        publish()
 
 
 @task()
@@ -445,15 +464,12 @@ def mirror_boundary_export_task(*, plan, boundary):
 
     if not MirrorExport.objects.filter(pk=1, plan=plan).exists():
         return
-    started = time.monotonic()
-    count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
-    logger.info(
-        "mirror exported at boundary %s: %s files, %s KB in %.1f s",
-        boundary,
-        count,
-        size // 1024,
-        time.monotonic() - started,
-    )
+    with export_lock(wait=True):
+        started = time.monotonic()
+        count, size = mirror_export(directory=settings.MIRROR_EXPORT_DIR)
+        seconds = time.monotonic() - started
+        logger.info("mirror exported at boundary %s: %s files, %s KB in %.1f s", boundary, count, size // 1024, seconds)
+        publish()
 
 
 @checks.register(checks.Tags.compatibility)

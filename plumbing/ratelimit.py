@@ -43,6 +43,13 @@ from plumbing.net import client_address, is_onion
 
 logger = logging.getLogger(__name__)
 
+try:  # Redis's own errors (a server down, a connection reset), when Redis is installed
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover
+    RedisError = OSError
+# What a store that cannot be reached raises: the file's, the file system's, Redis's.
+STORE_ERRORS = (sqlite3.Error, OSError, RedisError)
+
 # Cache backends that every process (and host) shares; any other default
 # cache (local memory) counts per process, so the file store is used instead.
 SHARED_CACHES = ("redis", "memcached")
@@ -216,6 +223,9 @@ def _unavailable():
         if now - _unavailable_logged[0] < LOG_UNAVAILABLE_EVERY:
             return
         _unavailable_logged[0] = now
+    if _kind() == "cache":
+        logger.exception("rate limit store unavailable (the cache of CACHE_URL)")
+        return
     logger.exception(
         "rate limit store unavailable (RATE_LIMIT_DIR %s must be a directory the site may write)",
         settings.RATE_LIMIT_DIR,
@@ -228,7 +238,7 @@ def _add(keys, now):
     a counter file is missing; the log says so, without the address)."""
     try:
         return store().add(keys, now)
-    except (sqlite3.Error, OSError):
+    except STORE_ERRORS:
         _unavailable()
         return None
 
@@ -236,7 +246,7 @@ def _add(keys, now):
 def _subtract(keys):
     try:
         store().subtract(keys)
-    except (sqlite3.Error, OSError):
+    except STORE_ERRORS:
         _unavailable()
 
 

@@ -12,6 +12,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -250,3 +251,133 @@ def test_mirror_host_nginx_file_passes_nginx_t(nginx, tmp_path):
     )
     (tmp_path / "mirror.conf").write_text(mirror)
     _nginx_test(nginx, _main_conf(tmp_path, [tmp_path / "mirror.conf"]), tmp_path)
+
+
+class _Backend:
+    """An app host: `answers` sends 200 naming itself; otherwise it reads each
+    request and closes the connection unanswered, as a host killed under it."""
+
+    def __init__(self, name, *, answers):
+        self.name, self.answers, self.methods = name, answers, []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._one, args=(connection,), daemon=True).start()
+
+    def _one(self, connection):
+        with connection:
+            data = b""
+            while True:
+                while b"\r\n\r\n" not in data:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, data = data.split(b"\r\n\r\n", 1)
+                length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1)) if b"ength:" in head else 0
+                while len(data) < length:
+                    data += connection.recv(65536)
+                data = data[length:]
+                self.methods.append(head.split(b" ", 1)[0].decode())
+                if not self.answers:
+                    return
+                body = self.name.encode()
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: no-store\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+
+    def close(self):
+        self.listener.close()
+
+
+def _request(port, method, path):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, source_address=(CLIENT, 0))
+    body = "name=x" if method == "POST" else None
+    headers = {"Host": "forum.example.org", "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    answer = (response.status, response.read())
+    connection.close()
+    return answer
+
+
+@pytest.mark.django_db
+def test_two_hosts_upstream_retries_gets_never_a_post_a_host_received(nginx, tmp_path, request):
+    """deploy/nginx-upstream-two-hosts.conf in place of the site file's upstream:
+    `nginx -t` passes; one host drops every request it reads (killed under it):
+    every GET is answered by the other, and a POST that reached the dying host
+    is never sent to the other (a 502 instead), so no form is stored twice."""
+    static_root = request.getfixturevalue("_collected_static")
+    call_command("nginx_error_pages", stdout=io.StringIO())
+    dying, alive = _Backend("dying", answers=False), _Backend("alive", answers=True)
+    try:
+        https = _free_port()
+        _certificate(tmp_path / "cert")
+        upstream = _render(
+            (DEPLOY / "nginx-upstream-two-hosts.conf").read_text(),
+            [(r"10\.0\.0\.11:8000", f"127.0.0.1:{dying.port}"), (r"10\.0\.0\.12:8000", f"127.0.0.1:{alive.port}")],
+        )
+        (tmp_path / "upstream.conf").write_text(upstream)
+        site = _render(
+            (DEPLOY / "nginx-forum-site.conf").read_text(),
+            [
+                (r"(?s)upstream forum_site \{.*?\n\}", f"include {tmp_path}/upstream.conf;"),
+                (r"listen \[::\]:\d+[^;]*;", ""),
+                (r"/srv/forum-site/deploy/", f"{DEPLOY}/"),
+                (r"/srv/forum-site/staticfiles/", f"{static_root}/"),
+                (r"/var/log/nginx/", f"{tmp_path}/logs/"),
+                (r"listen 443 ", f"listen 127.0.0.1:{https} "),
+                (r"listen 80 ", f"listen 127.0.0.1:{_free_port()} "),
+                (r"/var/cache/nginx-forum-site ", f"{tmp_path}/cache-forum-site "),
+                (r"/etc/letsencrypt/live/forum\.example\.org/", f"{tmp_path}/cert/"),
+                (r"/var/www/html", f"{tmp_path}/www"),
+            ],
+        )
+        assert "10.0.0." not in site + upstream
+        (tmp_path / "site.conf").write_text(site)
+        conf = _main_conf(tmp_path, [tmp_path / "site.conf"])
+        _nginx_test(nginx, conf, tmp_path)
+        server = subprocess.Popen(  # noqa: S603
+            [nginx, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", https), timeout=1).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.02)
+            gets = [_request(https, "GET", f"/en/page-{n}/") for n in range(2)]
+            assert gets == [(200, b"alive")] * 2
+            assert dying.methods == ["GET"]  # it went to the dying host first, and was retried
+            posts = [_request(https, "POST", f"/en/form-{n}/") for n in range(2)]
+            assert sorted(status for status, _body in posts) == [200, 502]
+            assert dying.methods.count("POST") == 1  # the one answered with 502 reached it, and only it
+            assert alive.methods.count("POST") == 1
+            # Three failures within fail_timeout: the dying host is left out, nothing more goes to it.
+            assert dying.methods.count("GET") + dying.methods.count("POST") == 2
+            _request(https, "GET", "/en/page-last-failure/")
+            seen = len(dying.methods)
+            later = [_request(https, "GET", f"/en/later-{n}/") for n in range(4)]
+            assert later == [(200, b"alive")] * 4
+            assert len(dying.methods) == seen
+        finally:
+            server.send_signal(signal.SIGQUIT)
+            server.wait(timeout=20)
+    finally:
+        dying.close()
+        alive.close()

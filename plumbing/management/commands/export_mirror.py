@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from plumbing.mirror import MirrorExportError, mirror_export
+from plumbing.mirror_lock import export_lock
 
 
 class Command(BaseCommand):
@@ -17,7 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, directory, **options):
         started = time.monotonic()
         try:
-            count, size = mirror_export(directory=directory)
+            # After any export running now on any host (PostgreSQL), never beside it.
+            with export_lock(wait=True):
+                count, size = mirror_export(directory=directory)
         except MirrorExportError as error:
             raise CommandError(str(error)) from None
         seconds = time.monotonic() - started
