@@ -256,6 +256,7 @@ def main():
                 nginx.wait(timeout=10)
             site.stop()
             drop_database(DATABASE)
+            drop_database(site.key_store)
 
     answers = sum(surge.statuses.values())
     requests = answers + surge.failures

@@ -34,10 +34,8 @@ def _rate_limits_are_local():
 
 def _keys_are_local():
     """Per-forum keys in a directory of this host (KEY_DIR) rather than the shared
-    store (KEY_STORE_URL). A site without a key store at all has no keys to share."""
-    if not (hasattr(settings, "KEY_DIR") or hasattr(settings, "KEY_STORE_URL")):
-        return False
-    return not getattr(settings, "KEY_STORE_URL", "")
+    store (KEY_STORE_URL)."""
+    return not settings.KEY_STORE_URL
 
 
 def _mirror_is_local():
@@ -59,7 +57,7 @@ def check_several_hosts(app_configs=None, **kwargs):
             checks.Error(
                 f"SITE_HOSTS is {hosts}, but the database is SQLite: a file on one host.",
                 hint="Set DATABASE_URL=postgres://… on every host (README, 'More than one host').",
-                id="plumbing.E010",
+                id="plumbing.E020",
             )
         )
     if _rate_limits_are_local():
@@ -68,7 +66,7 @@ def check_several_hosts(app_configs=None, **kwargs):
                 f"SITE_HOSTS is {hosts}, but rate limits count on each host (the file in RATE_LIMIT_DIR, "
                 "or a cache of one process): a flood spread over the hosts would get each host's allowance.",
                 hint="Set CACHE_URL=redis://… (the same on every host) and leave RATE_LIMIT_STORE empty or `cache`.",
-                id="plumbing.E011",
+                id="plumbing.E021",
             )
         )
     if _keys_are_local():
@@ -77,7 +75,7 @@ def check_several_hosts(app_configs=None, **kwargs):
                 f"SITE_HOSTS is {hosts}, but the per-forum keys are kept in a directory of each host "
                 "(KEY_STORE_URL is empty): one host could not read what another encrypted.",
                 hint="Set KEY_STORE_URL to the shared key store, the same on every host.",
-                id="plumbing.E012",
+                id="plumbing.E022",
             )
         )
     if _mirror_is_local():
@@ -88,7 +86,7 @@ def check_several_hosts(app_configs=None, **kwargs):
                 hint="Put MIRROR_EXPORT_DIR on storage every host mounts and set MIRROR_EXPORT_SHARED=True, or "
                 "set MIRROR_PUBLISH_COMMAND (e.g. an rsync to the mirror's host) so the host that exported "
                 "publishes it to the one place.",
-                id="plumbing.E013",
+                id="plumbing.E023",
             )
         )
     return errors

@@ -302,6 +302,17 @@ def check_key_store(app_configs=None, **kwargs):
     """With DEBUG off, the keys must be where only the site can read them."""
     if settings.DEBUG:
         return []
+    current = store()
+    if current.shared:
+        # Reported, not refused: the store may start after this host.
+        return [
+            checks.Warning(
+                problem,
+                hint="Check KEY_STORE_URL and that the key store's server is running (README, Keys and backups).",
+                id="plumbing.W010",
+            )
+            for problem in current.problems()
+        ]
     return [
         checks.Error(
             problem,
@@ -309,5 +320,5 @@ def check_key_store(app_configs=None, **kwargs):
             "use), or set KEY_STORE_URL to the shared key store (README, Keys and backups).",
             id="plumbing.E010",
         )
-        for problem in store().problems()
+        for problem in current.problems()
     ]

@@ -33,8 +33,8 @@ def shared(settings):
 def _ids():
     """The check's ids, but the database's: the suite runs on SQLite and on PostgreSQL."""
     ids = [message.id for message in check_several_hosts()]
-    assert ("plumbing.E010" in ids) == (connection.vendor == "sqlite")
-    return [code for code in ids if code != "plumbing.E010"]
+    assert ("plumbing.E020" in ids) == (connection.vendor == "sqlite")
+    return [code for code in ids if code != "plumbing.E020"]
 
 
 def test_everything_shared_passes(shared):
@@ -60,23 +60,22 @@ def test_one_host_is_never_checked(shared):
 def test_rate_limits_on_one_host_are_refused(shared, store, cache):
     shared.RATE_LIMIT_STORE = store
     shared.CACHES = cache
-    assert _ids() == ["plumbing.E011"]
+    assert _ids() == ["plumbing.E021"]
 
 
 def test_a_key_directory_without_the_shared_store_is_refused(shared):
     shared.KEY_STORE_URL = ""
-    assert _ids() == ["plumbing.E012"]
+    assert _ids() == ["plumbing.E022"]
 
 
-def test_a_site_without_a_key_store_has_no_keys_to_share(shared):
-    del shared.KEY_DIR
-    del shared.KEY_STORE_URL
+def test_the_shared_key_store_is_accepted(shared):
+    shared.KEY_STORE_URL = "postgres://forum_keys@127.0.0.1:1/forum_keys"
     assert _ids() == []
 
 
 def test_a_local_mirror_directory_is_refused_until_it_is_shared_or_published(shared):
     shared.MIRROR_EXPORT_SHARED = False
-    assert _ids() == ["plumbing.E013"]
+    assert _ids() == ["plumbing.E023"]
     shared.MIRROR_PUBLISH_COMMAND = "rsync -aL --delete /srv/forum-site/var/mirror/ mirror@mirror.example.net:/m/"
     assert _ids() == []
     shared.MIRROR_PUBLISH_COMMAND = ""
@@ -97,7 +96,7 @@ def test_manage_py_check_fails_naming_every_piece_on_one_host(tmp_path):
         tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MIRROR_EXPORT_DIR=str(tmp_path / "mirror")
     )
     assert result.returncode != 0
-    for code in ("plumbing.E010", "plumbing.E011", "plumbing.E013"):
+    for code in ("plumbing.E020", "plumbing.E021", "plumbing.E023"):
         assert code in result.stderr
     assert "SITE_HOSTS is 2, but the database is SQLite" in result.stderr
 
@@ -109,6 +108,7 @@ def test_manage_py_check_passes_with_postgresql_redis_and_a_shared_mirror(tmp_pa
         CACHE_URL="redis://10.0.0.6:6379/1",
         MIRROR_EXPORT_DIR="/mnt/shared/mirror",
         MIRROR_EXPORT_SHARED="True",
+        KEY_STORE_URL="postgres://forum_keys@127.0.0.1:1/forum_keys",
     )
     assert result.returncode == 0, result.stderr
     assert "plumbing.E01" not in result.stderr + result.stdout

@@ -118,6 +118,7 @@ def hosts(tmp_path_factory, inbox):
     finally:
         site.stop()
         drop_database(site.database)
+        drop_database(site.database + "_keys")
         flush_redis(site.cache)
 
 

@@ -180,6 +180,8 @@ class TwoHosts:
         self.tmp = Path(tmp)
         self.database = database or database_url()
         self.cache = cache or redis_url()
+        # The shared key store: a small PostgreSQL database of its own, beside the site's.
+        self.key_store = self.database + "_keys"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_", "XDG_"))}
         env.update(
             {
@@ -194,6 +196,7 @@ class TwoHosts:
                 "CACHE_URL": self.cache,
                 "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
                 "SITE_HOSTS": "2",
+                "KEY_STORE_URL": self.key_store,
                 "LOG_LEVEL": "WARNING",
                 "GUNICORN_ACCESS_LOG": "",
                 **({"GUNICORN_WORKERS": str(workers)} if workers else {}),
@@ -224,6 +227,7 @@ class TwoHosts:
     def prepare(self):
         """A fresh database, migrated and seeded from host a; static files collected on both."""
         fresh_database(self.database)
+        fresh_database(self.key_store)
         flush_redis(self.cache)
         self.a.manage("migrate", "--noinput")
         self.a.manage("collectstatic", "--noinput")
