@@ -138,9 +138,9 @@ def _put_keeps_the_first_key(settings):
     # A key already there stays: the answer says which one is in use.
     assert keys.put("mailbox", bytes(32)) == brought
     assert keys.get("mailbox") == brought
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="32 bytes"):
         keys.put("mailbox", b"short")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="the key's bytes"):
         keys.put("other", None)
     assert keys.get("other") is None
 
