@@ -11,3 +11,6 @@ class PlumbingConfig(AppConfig):
 
     def ready(self):
         from . import ratelimit  # noqa: F401 (registers its system check)
+        from .staff_secrets import install
+
+        install()
