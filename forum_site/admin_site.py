@@ -13,7 +13,7 @@ from django_otp.admin import OTPAdminSite
 from plumbing.staff_login import StaffLoginForm
 
 # Apps whose models are the site's machinery, not the forums' content.
-SECURITY_APPS = ("auth", "otp_totp", "otp_static", "axes", "django_tasks_database")
+SECURITY_APPS = ("auth", "otp_totp", "otp_static", "plumbing", "axes", "django_tasks_database")
 
 
 def _site_name():

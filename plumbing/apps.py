@@ -10,4 +10,7 @@ class PlumbingConfig(AppConfig):
     name = "plumbing"
 
     def ready(self):
-        from . import hosts, ratelimit  # noqa: F401 (register their system checks)
+        from . import hosts, keys, ratelimit  # noqa: F401 (register their system checks)
+        from .staff_secrets import install
+
+        install()

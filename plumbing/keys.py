@@ -45,8 +45,24 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 SEALED_PREFIX = "s1."
 
 
+# The site's own keys: the mailbox digests (registrations.mailbox) and the staff's
+# second factors (plumbing.staff_secrets). Made on first use; never destroyed by a purge.
+MAILBOX_KEY = "mailbox"
+STAFF_KEY = "staff"
+SITE_KEYS = (MAILBOX_KEY, STAFF_KEY)
+
+
 def forum_key_name(event_id):
     return f"forum-{int(event_id)}"
+
+
+def _new_key(key):
+    """`key` (a key brought from elsewhere: `put`) or 32 new random bytes."""
+    if key is None:
+        return os.urandom(KEY_BYTES)
+    if not isinstance(key, bytes) or len(key) != KEY_BYTES:
+        raise ValueError(f"a key is {KEY_BYTES} bytes")
+    return key
 
 
 def _check_name(name):
@@ -74,12 +90,13 @@ class DirectoryStore:
             return None
         return data if len(data) == KEY_BYTES else None
 
-    def create(self, name):
-        """The key of this name, made now if there is none (of two processes
-        making it at once, both get the one that reached the disk first)."""
+    def create(self, name, key=None):
+        """The key of this name, made now (from `key`'s bytes when given) if
+        there is none (of two processes making it at once, both get the one
+        that reached the disk first)."""
         self._ensure_dir()
         path = self.path / _check_name(name)
-        key = os.urandom(KEY_BYTES)
+        key = _new_key(key)
         temporary = self.path / f".{name}.{os.getpid()}.{threading.get_ident()}"
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
@@ -167,10 +184,10 @@ class PostgresStore:
         row = self._run("SELECT key FROM forum_site_keys WHERE name = %s", (_check_name(name),))
         return bytes(row[0]) if row else None
 
-    def create(self, name):
+    def create(self, name, key=None):
         self._run(
             "INSERT INTO forum_site_keys (name, key) VALUES (%s, %s) ON CONFLICT (name) DO NOTHING RETURNING name",
-            (_check_name(name), os.urandom(KEY_BYTES)),
+            (_check_name(name), _new_key(key)),
         )
         return self.get(name)
 
@@ -232,6 +249,21 @@ def create(name):
         with _lock:
             _cache[name] = (key, time.time())
     return key
+
+
+def put(name, key):
+    """The key of this name, stored as `key` (32 bytes brought from
+    elsewhere, e.g. a key a migration moves out of the database) if there is
+    none; a key already there stays: compare the answer with `key`."""
+    if key is None:
+        raise ValueError("put needs the key's bytes")
+    _new_key(key)
+    stored = get(name)
+    if stored is None:
+        stored = store().create(name, key=key)
+        with _lock:
+            _cache[name] = (stored, time.time())
+    return stored
 
 
 def destroy(name):

@@ -1,8 +1,10 @@
 """The site's own bookkeeping rows: what the page cache and the static
-mirror need to agree on across processes and hosts."""
+mirror need to agree on across processes and hosts; and the staff's recovery
+codes, as digests."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 
 
 class ContentVersion(models.Model):
@@ -39,3 +41,33 @@ class MirrorExport(models.Model):
 
     def __str__(self):
         return str(self.started_at or "")
+
+
+class RecoveryCodeDevice(TimestampMixin, Device):
+    """A staff member's recovery codes (`manage.py issue_recovery_codes`), a
+    second factor of django-otp's kind: each code is kept only as a keyed
+    digest under the key store's staff key (plumbing.staff_secrets), used up
+    when used."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token):
+        from .staff_secrets import recovery_code_use
+
+        return recovery_code_use(device=self, code=token)
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code: its keyed digest, never the code."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(_("digest"), max_length=64)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return str(self.pk)

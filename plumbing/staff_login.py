@@ -1,8 +1,8 @@
 """The staff login: one form with user name, password and one code.
 
 The code is either the six digits of the authenticator app (TOTP) or one of the
-recovery codes that `manage.py issue_recovery_codes` prints (django-otp static
-tokens, used up when used). Which device is asked is decided by the code's form,
+recovery codes that `manage.py issue_recovery_codes` prints (kept as keyed
+digests, used up when used: plumbing.staff_secrets). Which device is asked is decided by the code's form,
 never by a device choice in the page. Every failure (a wrong password, a wrong or
 missing second factor) gives the same answer and counts, through django-axes, toward
 the lockout of that user from that address, and toward the delay of that user name
@@ -21,13 +21,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plumbing.lockout import account_delay
+from plumbing.models import RecoveryCodeDevice
+from plumbing.staff_secrets import recovery_codes_store
 
 # A recovery code has at least one letter (django-otp's own static tokens, 8 base32
-# characters, fit too); an authenticator code has digits only.
+# characters, moved here by migration, fit too); an authenticator code has digits only.
 RECOVERY_CODE = re.compile(r"(?=.*[a-z])[a-z0-9]{8,16}")
 RECOVERY_CODE_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 RECOVERY_CODE_LENGTH = 10
@@ -44,10 +46,10 @@ def is_recovery_code(code):
 
 def verified_device(*, user, code):
     """The user's device that accepts `code`, or None. A recovery code is tried on
-    the user's static devices only (and is used up), anything else on their TOTP
+    the user's recovery codes only (and is used up), anything else on their TOTP
     devices only, so a wrong code of one kind never touches the other kind."""
     code = normalise_code(code)
-    model = StaticDevice if is_recovery_code(code) else TOTPDevice
+    model = RecoveryCodeDevice if is_recovery_code(code) else TOTPDevice
     with transaction.atomic():
         # The lock makes two logins racing with one recovery code use it once.
         for device in model.objects.devices_for_user(user, confirmed=True).select_for_update().order_by("pk"):
@@ -58,17 +60,18 @@ def verified_device(*, user, code):
 
 def recovery_codes_issue(*, user, count):
     """New recovery codes for `user`, replacing any earlier ones; returns them as
-    printed ("abcde-fghij"). django-otp keeps static tokens as they are, like the
-    TOTP devices' keys beside them: whoever reads the database has both."""
+    printed ("abcde-fghij"). Only their keyed digests are stored."""
     codes = []
     while len(codes) < count:
         code = "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
         if is_recovery_code(code) and code not in codes:
             codes.append(code)
     with transaction.atomic():
+        RecoveryCodeDevice.objects.filter(user=user).delete()
+        # django-otp's own static tokens (plaintext), should anyone have made some: gone too.
         StaticDevice.objects.filter(user=user).delete()
-        device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        device = RecoveryCodeDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+        recovery_codes_store(device=device, codes=codes)
     half = RECOVERY_CODE_LENGTH // 2
     return [f"{code[:half]}-{code[half:]}" for code in codes]
 

@@ -2,19 +2,21 @@
 one normalised form, and only a keyed digest of that form is stored for
 comparing and searching (no index holds a plaintext address).
 
-The key is `EMAIL_DIGEST_KEY` when the operator sets one; otherwise a random
-key the first migration stored in the database. It is not SECRET_KEY, which
-operators rotate: a new key would make every stored digest unmatchable."""
+The key is `EMAIL_DIGEST_KEY` when the operator sets one; otherwise the key
+store's site key "mailbox" (plumbing.keys), made on first use and never in the
+database, so a dump alone cannot test a list of addresses against the digests.
+(Sites that stored it in the database before have it moved there by migration
+0022_digest_key_to_key_store.) It is not SECRET_KEY, which operators rotate: a
+new key would make every stored digest unmatchable."""
 
 import contextlib
 import hashlib
 import hmac
-import secrets
 import unicodedata
-from functools import lru_cache
 
-from django.apps import apps
 from django.conf import settings
+
+from plumbing import keys
 
 
 def has_invisible_characters(value, *, allow=""):
@@ -73,15 +75,14 @@ def normalise_email(value):
     return f"{local}@{domain}"
 
 
-@lru_cache(maxsize=1)
 def _key():
+    """The digest key: the setting, or the key store's (its raw 32 bytes, as
+    the database's key was: digests made before the move still match). Read
+    through the key store's cache, so a process follows a change within
+    KEY_CACHE_SECONDS, and each test's own key directory."""
     if settings.EMAIL_DIGEST_KEY:
         return settings.EMAIL_DIGEST_KEY.encode()
-    # By name, not by import: the models compute digests with this module.
-    digest_key = apps.get_model("registrations", "DigestKey")
-    # Made by the migration; made here only where a test run emptied the table.
-    row, _created = digest_key.objects.get_or_create(pk=1, defaults={"key": secrets.token_hex(32)})
-    return bytes.fromhex(row.key)
+    return keys.create(keys.MAILBOX_KEY)
 
 
 def email_digest(value):

@@ -68,11 +68,13 @@ def _rate_limit_file(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _key_dir(settings, tmp_path):
-    """Each test keeps its keys in a directory of its own (the default store)."""
+def _key_dir(settings, tmp_path_factory):
+    """Each test keeps its keys in a directory of its own (the default store),
+    outside the test's tmp_path, which tests list (made on first use: a
+    digest or a sealed value)."""
     from plumbing import keys
 
-    settings.KEY_DIR = tmp_path / "keys"
+    settings.KEY_DIR = tmp_path_factory.mktemp("keys") / "keys"
     settings.KEY_STORE_URL = ""
     keys.forget()
     yield

@@ -128,3 +128,29 @@ def test_the_shared_store_keeps_keys_in_their_own_postgresql_database(postgres_k
     with psycopg.connect(postgres_key_store) as other_host:
         assert other_host.execute("SELECT count(*) FROM forum_site_keys").fetchone() == (0,)
     assert keys.unseal("forum-5", token, b"ad") is None
+
+
+def _put_keeps_the_first_key(settings):
+    brought = bytes(range(32))
+    assert keys.put("mailbox", brought) == brought
+    keys.forget()
+    assert keys.get("mailbox") == brought  # stored, not only cached
+    # A key already there stays: the answer says which one is in use.
+    assert keys.put("mailbox", bytes(32)) == brought
+    assert keys.get("mailbox") == brought
+    with pytest.raises(ValueError, match="32 bytes"):
+        keys.put("mailbox", b"short")
+    with pytest.raises(ValueError, match="the key's bytes"):
+        keys.put("other", None)
+    assert keys.get("other") is None
+
+
+def test_a_key_brought_from_elsewhere_is_stored_once_in_the_key_directory(settings):
+    _put_keeps_the_first_key(settings)
+    assert stat.S_IMODE((settings.KEY_DIR / "mailbox").stat().st_mode) == 0o600
+    assert sorted(os.listdir(settings.KEY_DIR)) == ["mailbox"]
+
+
+def test_a_key_brought_from_elsewhere_is_stored_once_in_the_shared_store(postgres_key_store, settings):
+    _put_keeps_the_first_key(settings)
+    assert not settings.KEY_DIR.exists()

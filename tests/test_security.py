@@ -174,7 +174,7 @@ ACCESS = [
     ),
     (
         "recovery codes",
-        lambda w: reverse("admin:otp_static_staticdevice_changelist"),
+        lambda w: reverse("admin:plumbing_recoverycodedevice_changelist"),
         {"reviewer": 403, "editor": 403, "superuser": 200},
     ),
     (

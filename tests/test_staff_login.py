@@ -11,9 +11,10 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plumbing.models import RecoveryCode, RecoveryCodeDevice
+from plumbing.staff_secrets import recovery_code_digest
 from tests.conftest import totp_code, verified_client
 from tests.html import soup, text
 
@@ -99,7 +100,7 @@ def test_login_with_a_recovery_code_works_once(device):
     # Used up: the same code again is refused, the others still work (typed in capitals, without the hyphen).
     assert _error(_login(client, codes[0])) != []
     assert not _in_admin(client)
-    assert StaticToken.objects.filter(device__user=device.user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=device.user).count() == 9
     assert _login(client, codes[1].replace("-", "").upper()).status_code == 302
     assert _in_admin(client)
 
@@ -110,14 +111,14 @@ def test_a_recovery_code_is_not_tried_as_an_authenticator_code_nor_the_reverse(d
     assert _error(_login(_client(), "abcde-fghij")) != []
     device.refresh_from_db()
     assert device.throttling_failure_count == 0
-    # Digits are an authenticator code: even a static token made only of digits
-    # (django-otp's addstatictoken can store one) does not match them.
-    StaticToken.objects.create(device=StaticToken.objects.first().device, token="12345678")
+    # Digits are an authenticator code: even a recovery code made only of digits
+    # (a django-otp static token moved here could be one) does not match them.
+    recovery = RecoveryCode.objects.first().device
+    RecoveryCode.objects.create(device=recovery, digest=recovery_code_digest(recovery.pk, "12345678"))
     assert _error(_login(_client(), "12345678")) != []
-    assert StaticToken.objects.filter(token="12345678").exists()
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
-    assert StaticToken.objects.count() == len(codes) + 1
+    assert RecoveryCode.objects.count() == len(codes) + 1
 
 
 def test_a_wrong_code_answers_exactly_like_a_wrong_password(device):
@@ -287,8 +288,10 @@ def test_issue_recovery_codes_prints_them_once_and_replaces_earlier_ones(device)
     assert all(re.fullmatch(r"[a-z2-7]{5}-[a-z2-7]{5}", code) for code in first[1:])
     second = _recovery_codes(count=3)
     assert len(second) == 3
-    stored = set(StaticToken.objects.filter(device__user=device.user).values_list("token", flat=True))
-    assert stored == {code.replace("-", "") for code in second}
+    (recovery,) = RecoveryCodeDevice.objects.filter(user=device.user)
+    assert set(recovery.codes.values_list("digest", flat=True)) == {
+        recovery_code_digest(recovery.pk, code.replace("-", "")) for code in second
+    }
     assert _error(_login(_client(), first[1])) != []
     assert _login(_client(), second[0]).status_code == 302
 

@@ -1,21 +1,17 @@
 """Addresses are compared and indexed by a keyed digest of their mailbox, not
-by a plaintext normalised copy: the key is made here, each row's digest is
-computed from its address, and the plaintext column and its index go."""
+by a plaintext normalised copy: each row's digest is computed from its
+address, and the plaintext column and its index go.
 
-import secrets
+The key was once made here and kept in the table DigestKey; it now lives in
+the key store (registrations.mailbox, migration 0022), so the digests are made
+with the key store's key and the table stays empty until 0022 drops it."""
 
 from django.db import migrations, models
 
 
-def make_key(apps, schema_editor):
-    DigestKey = apps.get_model("registrations", "DigestKey")
-    DigestKey.objects.get_or_create(pk=1, defaults={"key": secrets.token_hex(32)})
-
-
 def fill_digests(apps, schema_editor):
-    from registrations.mailbox import _key, email_digest
+    from registrations.mailbox import email_digest
 
-    _key.cache_clear()
     for name in ("MediaRegistration", "Signature"):
         model = apps.get_model("registrations", name)
         for row in model.objects.only("pk", "email").iterator(chunk_size=2000):
@@ -36,7 +32,6 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "address digest key", "verbose_name_plural": "address digest keys"},
         ),
-        migrations.RunPython(make_key, migrations.RunPython.noop),
         migrations.AddField(
             model_name="mediaregistration",
             name="email_digest",

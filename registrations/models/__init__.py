@@ -9,7 +9,7 @@ from .audit import AuditEntry
 from .counters import MediaCounter, ShardedCounter, SignatureCounter
 from .forums import Declaration, DeclarationQuerySet, MediaAccreditation, accreditation_of
 from .mail import Message, OutgoingMail
-from .mailbox import DigestKey, MailboxSend
+from .mailbox import MailboxSend
 from .media import MediaRegistration, ReviewEntry
 from .people import OptInPerson, OptInQuerySet, name_search_key, new_link_key
 from .signatures import Signature, SignatureQuerySet, initials
@@ -18,7 +18,6 @@ __all__ = [
     "AuditEntry",
     "Declaration",
     "DeclarationQuerySet",
-    "DigestKey",
     "MailboxSend",
     "MediaAccreditation",
     "MediaCounter",

@@ -1,22 +1,8 @@
-"""A mailbox's digest key and the mails it was sent (one per form and parent a day)."""
+"""The mails a mailbox was sent (one per form and parent a day)."""
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class DigestKey(models.Model):
-    """The key of the address digests when EMAIL_DIGEST_KEY is not set: made
-    once, at the first migration, and never changed."""
-
-    key = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = _("address digest key")
-        verbose_name_plural = _("address digest keys")
-
-    def __str__(self):
-        return str(self.pk)
 
 
 class MailboxSend(models.Model):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from plumbing import wal
 from plumbing.publishing import public_changed
 
 from ..models import (
@@ -101,4 +102,7 @@ def personal_data_purge(*, now=None):
         erased_bytes_flush(models=[*PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
+    if results:
+        # Last: the write-ahead log lets go of what the purge erased (PostgreSQL).
+        wal.forget()
     return results
