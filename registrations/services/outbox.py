@@ -30,15 +30,20 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
-def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None):
+def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None, suppressed=False):
     """Write the mail for a person (a registration or a signature), or for a
     forum's contact address (`event`, no person), to the outbox and queue its
     delivery, in the caller's transaction: the change and its mail are
     committed together or not at all. `language`: where the mail is not to be
     written in the person's own. `not_before`: it waits until then (a held
-    message; `send_queued_mail` takes it where the backend cannot defer)."""
+    message; `send_queued_mail` takes it where the backend cannot defer).
+    `suppressed`: written and queued all the same, but never sent (delivery
+    deletes it): a submission over its mailbox's allowance takes the path of
+    one within it."""
     person = {recipient.outbox_field: recipient} if recipient is not None else {}
     held = {"next_attempt_at": not_before} if not_before else {}
+    if suppressed:
+        held["status"] = OutgoingMail.Status.SUPPRESSED
     mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language, **held)
     if not not_before:
         deliver_mail.enqueue(mail.pk)
@@ -64,6 +69,8 @@ def mail_deliver(*, mail_id):
         status=OutgoingMail.Status.SENDING, next_attempt_at=now + SENDING_LEASE
     )
     if not claimed:
+        # A suppressed mail was only ever written to take the same path: it goes now.
+        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SUPPRESSED).delete()
         return None
     mail = (
         OutgoingMail.objects.select_related("registration__event", "signature__declaration__event", "message", "event")
@@ -114,6 +121,7 @@ def mail_send_due(*, now=None):
     """Deliver every queued or retrying mail whose time has come (cron's and
     the worker's safety net). Returns how many were sent."""
     now = now or timezone.now()
+    OutgoingMail.objects.filter(status=OutgoingMail.Status.SUPPRESSED).delete()
     due = OutgoingMail.objects.filter(_SENDABLE, next_attempt_at__lte=now).order_by("pk").values_list("pk", flat=True)
     sent = 0
     for mail_id in list(due):
