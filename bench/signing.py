@@ -403,18 +403,24 @@ def profile_sign(n=300):
     for i in range(20 + n, 20 + 2 * n):
         post(i)
     profiler.disable()
+    if os.environ.get("PROFILE_TOP"):  # the functions themselves, for whoever cuts next
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(int(os.environ["PROFILE_TOP"]))
     stats = pstats.Stats(profiler).stats
     total = sum(v[3] for k, v in stats.items() if k[2] == "generic" and k[0].endswith("django/test/client.py")) / n
     parts = [
         ("whole request under the profiler", None),
         ("middleware and view (handler)", ("django/core/handlers/base.py", "_get_response")),
         ("the view: rate limit and sign", ("plumbing/ratelimit.py", "wrapped")),
-        ("Declaration and event (one query)", ("registrations/views.py", "_declaration")),
+        ("Declaration and event (kept per content version)", ("plumbing/memo.py", "kept")),
+        ("  content version (read once a second)", ("plumbing/pagecache.py", "current_version")),
+        ("rate limit store (add)", ("plumbing/ratelimit.py", "add")),
         ("form validation", ("django/forms/forms.py", "full_clean")),
         ("person_submit (one transaction)", ("registrations/services/people.py", "person_submit")),
         ("  mailbox allowance", ("registrations/services/people.py", "mailbox_allowance_take")),
-        ("  the row (lock or create)", ("registrations/services/people.py", "_create_or_lock")),
-        ("  mail to the outbox and its task", ("registrations/services/outbox.py", "mail_enqueue")),
+        ("  the row (one upsert)", ("registrations/services/people.py", "_upsert")),
+        ("  its statement, before the transaction", ("registrations/services/people.py", "_upsert_statement")),
+        ("  mail to the outbox", ("registrations/services/outbox.py", "mail_enqueue")),
+        ("    its task (one a second)", ("registrations/services/outbox.py", "_deliver_soon")),
         ("  address digest", ("registrations/mailbox.py", "email_digest")),
         ("template rendering (none expected)", ("django/template/base.py", "render")),
     ]
@@ -659,7 +665,7 @@ def in_process_main(args, title, child):
                 print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {size:,} signatures")
                 print()
                 command = [PYTHON, __file__, "--child", child, "--n", str(size)]
-                out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+                out = subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
                 print(out.strip(), flush=True)
     return 0
 

@@ -1,8 +1,15 @@
 """The outbox: every mail is a row written in the caller's transaction, then
 delivered by a task (claimed first, sent outside any transaction, retried
-with a growing delay, finally left for staff)."""
+with a growing delay, finally left for staff).
+
+With a backend that can defer (the database worker), a process queues one
+task for all the mail it writes in MAIL_BATCH_SECONDS, not one per mail: the
+task runs when that time is up and sends every mail then due. A burst of
+submissions thus writes its mail rows and about one task row a second."""
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,6 +37,38 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
+@task()
+def deliver_due_mail():
+    """Send every mail whose time has come (a batch's task)."""
+    mail_send_due()
+
+
+# The time (monotonic) until which a batch task this process queued, and saw
+# committed, has not yet run: mail committed before then is sent by it.
+_batch = {"until": 0.0}
+_batch_lock = threading.Lock()
+
+
+def _deliver_soon(mail):
+    """Queue the delivery of a mail just written, in the caller's transaction."""
+    window = settings.MAIL_BATCH_SECONDS
+    if window <= 0 or not deliver_due_mail.get_backend().supports_defer:
+        deliver_mail.enqueue(mail.pk)
+        return
+    now = time.monotonic()
+    # Some margin: this transaction commits before the batch runs.
+    if _batch["until"] - now > window / 2:
+        return
+    until = now + window
+    deliver_due_mail.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
+
+    def committed():
+        with _batch_lock:
+            _batch["until"] = max(_batch["until"], until)
+
+    transaction.on_commit(committed)
+
+
 def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None, suppressed=False):
     """Write the mail for a person (a registration or a signature), or for a
     forum's contact address (`event`, no person), to the outbox and queue its
@@ -46,7 +85,7 @@ def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="",
         held["status"] = OutgoingMail.Status.SUPPRESSED
     mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language, **held)
     if not not_before:
-        deliver_mail.enqueue(mail.pk)
+        _deliver_soon(mail)
     else:
         _schedule_retry(mail)
     return mail

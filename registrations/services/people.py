@@ -14,6 +14,7 @@ their mailbox. The confirm button carries the version it shows: a click
 confirms only what the person saw. Every submission gets the same answer and
 the same mail, so neither tells whether an address was known."""
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -66,26 +67,57 @@ def mailbox_allowance_take(*, digest, thread, now=None):
         return cursor.rowcount == 1
 
 
-def _converted(model, fields, row):
-    """A row read back from the database (RETURNING) as the model's object."""
+@functools.cache
+def _returning(model, vendor):
+    """The columns an upsert returns, each with its converters (from the
+    database's value to the field's), worked out once per model."""
     table = model._meta.db_table
-    values = []
-    for field, value in zip(fields, row, strict=True):
+    columns = []
+    for field in model._meta.concrete_fields:
         col = field.get_col(table)
-        for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        columns.append((field, connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
+    return columns
+
+
+def _converted(model, row):
+    """A row read back from the database (RETURNING) as the model's object."""
+    values, names = [], []
+    for (field, converters, col), value in zip(_returning(model, connection.vendor), row, strict=True):
+        for converter in converters:
             value = converter(value, col, connection)
         values.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+        names.append(field.attname)
+    return model.from_db(connection.alias, names, values)
 
 
-def _upsert(*, model, parent, digest, values):
-    """The row for this mailbox and parent, in one statement whatever there
-    was: a new row; or the unconfirmed one with the new data and its next
-    version; or the confirmed one, left as it was (its columns set to
-    themselves). The unique constraint (parent, digest) is the conflict
-    target, so two identical submissions at the same moment make one row.
-    Known and new addresses thus cost the same statement (no
-    INSERT-then-IntegrityError, no read first). Returns (row, created).
+@functools.cache
+def _upsert_sql(model, vendor, replaced):
+    """The upsert statement of a model, for the columns a submission replaces."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    unconfirmed = f"{table}.{qn('status')} = %s"
+    sets = [f"{qn(c)} = CASE WHEN {unconfirmed} THEN excluded.{qn(c)} ELSE {table}.{qn(c)} END" for c in replaced]
+    version = f"{table}.{qn('version')}"
+    sets.append(f"{qn('version')} = CASE WHEN {unconfirmed} THEN {version} + 1 ELSE {version} END")
+    parent_column = model._meta.get_field(model.parent_field).column
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (the model's own names)
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({qn(parent_column)}, {qn('email_digest')}) DO UPDATE SET {', '.join(sets)} "
+        f"RETURNING {', '.join(f'{table}.{qn(f.column)}' for f in model._meta.concrete_fields)}"
+    )
+    return sql, len(sets)
+
+
+def _upsert_statement(*, model, parent, digest, values):
+    """The statement that stores a submission, whatever there was: a new
+    row; or the unconfirmed one with the new data and its next version; or
+    the confirmed one, left as it was (its columns set to themselves). The
+    unique constraint (parent, digest) is the conflict target, so two
+    identical submissions at the same moment make one row. Known and new
+    addresses thus cost the same statement (no INSERT-then-IntegrityError,
+    no read first). Prepared before the transaction: it needs no database.
 
     `values` are stored as given (each field's own preparation applies):
     whatever a value is to be stored as is decided before this."""
@@ -93,24 +125,16 @@ def _upsert(*, model, parent, digest, values):
     row.email_digest, row.name_search = digest, name_search_key(row.name)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    replaced = [f.column for f in fields if f.attname in values or f.attname in ("name_search", "email")]
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    unconfirmed = f"{table}.{qn('status')} = %s"
-    sets = [f"{qn(c)} = CASE WHEN {unconfirmed} THEN excluded.{qn(c)} ELSE {table}.{qn(c)} END" for c in replaced]
-    version = f"{table}.{qn('version')}"
-    sets.append(f"{qn('version')} = CASE WHEN {unconfirmed} THEN {version} + 1 ELSE {version} END")
-    returned = [model._meta.pk, *fields]
-    parent_column = model._meta.get_field(model.parent_field).column
-    sql = (
-        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (the model's own names)
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({qn(parent_column)}, {qn('email_digest')}) DO UPDATE SET {', '.join(sets)} "
-        f"RETURNING {', '.join(f'{table}.{qn(f.column)}' for f in returned)}"
-    )
+    replaced = tuple(f.column for f in fields if f.attname in values or f.attname in ("name_search", "email"))
+    sql, cases = _upsert_sql(model, connection.vendor, replaced)
+    return sql, [*params, *[model.UNCONFIRMED] * cases]
+
+
+def _upsert(model, statement):
+    """Run the statement; returns (row, created)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *[model.UNCONFIRMED] * len(sets)])
-        person = _converted(model, returned, cursor.fetchone())
+        cursor.execute(*statement)
+        person = _converted(model, cursor.fetchone())
     return person, person.version == 1 and not person.is_confirmed
 
 
@@ -133,9 +157,10 @@ def person_submit(*, model, parent, data, language):
     digest = email_digest(data["email"])
     now = timezone.now()
     values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
+    statement = _upsert_statement(model=model, parent=parent, digest=digest, values=values)
     with transaction.atomic():
         mails = mailbox_allowance_take(digest=digest, thread=mail_thread(model, parent), now=now)
-        person, created = _upsert(model=model, parent=parent, digest=digest, values=values)
+        person, created = _upsert(model, statement)
         # In the submission's language, whatever a confirmed row holds.
         mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language, suppressed=not mails)
     logger.info(

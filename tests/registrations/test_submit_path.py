@@ -115,3 +115,23 @@ def test_a_suppressed_mail_is_queued_like_any_other_and_never_reaches_the_mailbo
     page = client.get(link_in(mail_server.messages[0], confirm)).content.decode()
     assert "Third Name" in page
     assert model.objects.get().version == 3
+
+
+def test_a_burst_queues_one_task_whose_worker_sends_every_mail(client, flow, mail_server, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from registrations.services import outbox
+
+    settings.MAIL_BATCH_SECONDS = 1
+    outbox._batch["until"] = 0.0
+    addresses = [f"person{i}@example.org" for i in range(5)]
+    for address in addresses:
+        _submit(client, flow, address)
+    assert OutgoingMail.objects.filter(status="queued").count() == 5
+    assert DBTaskResult.objects.count() == 1
+    _deliver()  # not yet: the batch waits for its second
+    assert mail_server.messages == []
+    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
+        _deliver()
+    assert sorted(message["To"] for message in mail_server.messages) == addresses
+    assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
