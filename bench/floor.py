@@ -15,7 +15,9 @@ loaded one at a time and interleaved (site, floor, site, floor, ...):
    latency of each request is counted from the moment it was due, so a slow
    answer is not hidden by sending the next one later; p50, p99, max;
 3. the event page through gunicorn alone against nginx serving its bytes as
-   a static file (wrk -c50, gzip).
+   a static file (wrk -c50, Accept-Encoding: gzip, as bench/surge.py: the
+   app answers from its page cache, nginx gzips on the fly); nginx measured
+   before and after the app, the mean taken.
 The rate limits are raised by name (as bench/signing.py does); mail is
 queued to the database (django_tasks_db), no worker runs.
 
@@ -59,6 +61,8 @@ from surge import free_port, wait_for
 SLUG = "new-belarus-against-torture"
 MEDIA = f"/en/events/{SLUG}/media/"
 FLOOR_SIGN = "/sign/"
+# As bench/surge.py compares pages: the app answers from its page cache, nginx gzips the same bytes.
+GZIP = ("Accept-Encoding: gzip",)
 OPEN_ACCREDITATION = (
     "from datetime import timedelta; from django.utils import timezone; "
     "from registrations.models import MediaAccreditation; "
@@ -89,15 +93,21 @@ async def _open_loop(port, path, cookie, token, run, rate, duration):
     """Send `rate` requests a second for `duration` seconds, each when it is
     due, on a free kept-alive connection or a new one; each latency counted
     from when the request was due."""
-    free, latencies, statuses = [], [], {}
+    free, latencies, statuses, retried = [], [], {}, [0]
     started = time.perf_counter()
 
     async def one(i, due):
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        if free:
-            reader, writer = free.pop()
-        else:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            if free:
+                return await send(i, due, *free.pop())
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # A kept-alive connection the server closed meanwhile (gunicorn's keepalive
+            # is 5 s): sent again on a new one, as browsers do; counted from when it was due.
+            retried[0] += 1
+        return await send(i, due, *await asyncio.open_connection("127.0.0.1", port))
+
+    async def send(i, due, reader, writer):
         body = sign_body(token, run, i).encode()
         writer.write(
             (
@@ -137,6 +147,7 @@ async def _open_loop(port, path, cookie, token, run, rate, duration):
         "max": latencies[-1] * 1000 if latencies else 0,
         "statuses": statuses,
         "errors": errors,
+        "retried": retried[0],
     }
 
 
@@ -223,9 +234,9 @@ def one_case(kind, size, args, tmp):
                 {"sign": sign, "floor": floor_closed, "media": media, "sign_open": sign_open, "floor_open": floor_open}
             )
         event = PAGES[1][1]
-        static = static_rates(tmp, site, args.duration, args.connections)
-        app_event = run_wrk(site + event, args.duration, args.connections)
-        static_again = static_rates(tmp, site, args.duration, args.connections)
+        static = static_rates(tmp, site, args.duration, args.connections, headers=GZIP)
+        app_event = run_wrk(site + event, args.duration, args.connections, headers=GZIP)
+        static_again = static_rates(tmp, site, args.duration, args.connections, headers=GZIP)
     finally:
         stop(site_process)
         if floor_process:
@@ -264,8 +275,10 @@ def report(kind, size, result):
         rate = s["sent"] / (s["elapsed"] or 1)
 
         def answers(x):
-            return ", ".join(f"{n}×{code}" for code, n in sorted(x["statuses"].items())) + (
-                f", {x['errors']} errors" if x["errors"] else ""
+            return (
+                ", ".join(f"{n}×{code}" for code, n in sorted(x["statuses"].items()))
+                + (f", {x['errors']} errors" if x["errors"] else "")
+                + (f" ({x['retried']} resent on a new connection)" if x["retried"] else "")
             )
 
         print(

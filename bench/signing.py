@@ -188,8 +188,10 @@ def parse_wrk(out):
     return result
 
 
-def run_wrk(url, duration, connections, script=None, threads=2):
+def run_wrk(url, duration, connections, script=None, threads=2, headers=()):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
     if script:
         command += ["-s", script]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -536,7 +538,7 @@ class MicroCache:
         self.nginx.wait(timeout=10)
 
 
-def static_rates(tmp, app, duration, connections):
+def static_rates(tmp, app, duration, connections, headers=()):
     """nginx serving the bytes of each page as a static file (gzip), alone."""
     port = free_port()
     for _name, path in PAGES:
@@ -548,7 +550,10 @@ def static_rates(tmp, app, duration, connections):
     nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}{PAGES[0][1]}", timeout=60)
-        return {name: run_wrk(f"http://127.0.0.1:{port}{path}", duration, connections)["rps"] for name, path in PAGES}
+        return {
+            name: run_wrk(f"http://127.0.0.1:{port}{path}", duration, connections, headers=headers)["rps"]
+            for name, path in PAGES
+        }
     finally:
         nginx.send_signal(signal.SIGQUIT)
         nginx.wait(timeout=10)
