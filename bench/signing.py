@@ -388,7 +388,10 @@ def profile_sign(n=300, url=SIGN, what="sign POST", data=None):
             fields = {"name": f"Profiled {i}", "country": "BY", "visibility": "full"}
             return {**fields, "email": f"profiled-{i}@example.org", "mail_language": "en", "consent": "on"}
 
-    setup_test_environment()
+    from django.test import utils
+
+    if not hasattr(utils._TestState, "saved_data"):  # the second form profiled in one process
+        setup_test_environment()
     client = Client()
     page = client.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
