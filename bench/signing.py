@@ -158,7 +158,7 @@ http {{
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
     proxy_cache_path {tmp}/microcache levels=1:2 keys_zone=forum_pages:10m max_size=200m inactive=10m use_temp_path=off;
-    map $scheme $forum_hsts {{ default ""; }}
+    {maps}
     upstream forum_site {{ server 127.0.0.1:{app_port}; keepalive 32; }}
     server {{
         listen 127.0.0.1:{port};
@@ -542,6 +542,13 @@ def fresh_database(kind, tmp, postgres_url):
     return postgres_url
 
 
+def header_maps():
+    """The maps deploy/nginx-forum-site.conf defines for the security headers
+    (deploy/nginx-security-headers.conf uses their variables), as deployed."""
+    conf = (ROOT / "deploy" / "nginx-forum-site.conf").read_text()
+    return "\n".join(re.findall(r"^map \$upstream_http_\w+ \$forum_\w+ \{.*?^\}", conf, re.M | re.S))
+
+
 class MicroCache:
     """nginx with deploy/'s micro-cache in front of the app, while in a `with`."""
 
@@ -552,7 +559,9 @@ class MicroCache:
         here = tempfile.mkdtemp(prefix="microcache-", dir=tmp)
         Path(here).chmod(0o755)
         conf = Path(here) / "nginx-proxy.conf"
-        conf.write_text(NGINX_PROXY_CONF.format(tmp=here, port=self.port, app_port=app_port, root=ROOT))
+        conf.write_text(
+            NGINX_PROXY_CONF.format(tmp=here, port=self.port, app_port=app_port, root=ROOT, maps=header_maps())
+        )
         self.conf = conf
 
     def __enter__(self):
