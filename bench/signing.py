@@ -98,7 +98,8 @@ request = function()
   local token = tokens[position]
   position = position + THREADS
   if token == nil then token = "exhausted" end
-  local body = "csrfmiddlewaretoken=" .. CSRF .. "&t=" .. token
+  -- The button carries the version the page showed: each signature here was submitted once.
+  local body = "csrfmiddlewaretoken=" .. CSRF .. "&t=" .. token .. "&version=1"
   return wrk.format("POST", "/en/declaration/confirm/", {["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = COOKIE, ["Referer"] = "http://127.0.0.1/en/declaration/confirm/"}, body)
 end
