@@ -98,7 +98,8 @@ request = function()
   local token = tokens[position]
   position = position + THREADS
   if token == nil then token = "exhausted" end
-  local body = "csrfmiddlewaretoken=" .. CSRF .. "&t=" .. token
+  -- The button carries the version the page showed: each signature here was submitted once.
+  local body = "csrfmiddlewaretoken=" .. CSRF .. "&t=" .. token .. "&version=1"
   return wrk.format("POST", "/en/declaration/confirm/", {["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = COOKIE, ["Referer"] = "http://127.0.0.1/en/declaration/confirm/"}, body)
 end
@@ -158,7 +159,7 @@ http {{
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
     proxy_cache_path {tmp}/microcache levels=1:2 keys_zone=forum_pages:10m max_size=200m inactive=10m use_temp_path=off;
-    map $scheme $forum_hsts {{ default ""; }}
+    {maps}
     upstream forum_site {{ server 127.0.0.1:{app_port}; keepalive 32; }}
     server {{
         listen 127.0.0.1:{port};
@@ -188,8 +189,10 @@ def parse_wrk(out):
     return result
 
 
-def run_wrk(url, duration, connections, script=None, threads=2):
+def run_wrk(url, duration, connections, script=None, threads=2, headers=()):
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
     if script:
         command += ["-s", script]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -359,10 +362,20 @@ def admin_times(size):
         print(f"| {name} | {statistics.median(times):.0f} | {max(times):.0f} | {shown} |", flush=True)
 
 
-def profile_sign(n=300):
-    """Where a sign POST's time goes: n POSTs through the whole stack in this
-    process (Django's test client, one thread), under cProfile; each part's
-    cumulative time per POST, and the time spent in SQL."""
+MEDIA = f"/en/events/{SLUG}/media/"
+
+
+def _media_data(i):
+    data = {"name": f"Profiled {i}", "outlet": "Bench Radio", "role": "journalist", "country": "LT", "phone": ""}
+    data.update({"work_url": "https://example.org/me", "email": f"profiled-media-{i}@example.org"})
+    return {**data, "mail_language": "en", "consent": "on"}
+
+
+def profile_sign(n=300, url=SIGN, what="sign POST", data=None):
+    """Where a sign POST's (or, with `url` and `data`, another form POST's)
+    time goes: n POSTs through the whole stack in this process (Django's
+    test client, one thread), under cProfile; each part's cumulative time per
+    POST, and the time spent in SQL."""
     import cProfile
     import pstats
 
@@ -370,9 +383,18 @@ def profile_sign(n=300):
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    setup_test_environment()
+    if data is None:
+
+        def data(i):
+            fields = {"name": f"Profiled {i}", "country": "BY", "visibility": "full"}
+            return {**fields, "email": f"profiled-{i}@example.org", "mail_language": "en", "consent": "on"}
+
+    from django.test import utils
+
+    if not hasattr(utils._TestState, "saved_data"):  # the second form profiled in one process
+        setup_test_environment()
     client = Client()
-    page = client.get(SIGN).content.decode()
+    page = client.get(url).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     sql = [0.0, 0]
 
@@ -385,11 +407,9 @@ def profile_sign(n=300):
             sql[1] += 1
 
     def post(i):
-        data = {"csrfmiddlewaretoken": token, "name": f"Profiled {i}", "country": "BY", "visibility": "full"}
-        data.update({"email": f"profiled-{i}@example.org", "mail_language": "en", "consent": "on"})
-        response = client.post(SIGN, data)
+        response = client.post(url, {"csrfmiddlewaretoken": token, **data(i)})
         if response.status_code != 302:
-            raise RuntimeError(f"sign POST answered {response.status_code}")
+            raise RuntimeError(f"{what} answered {response.status_code}")
 
     for i in range(20):
         post(i)
@@ -403,22 +423,28 @@ def profile_sign(n=300):
     for i in range(20 + n, 20 + 2 * n):
         post(i)
     profiler.disable()
+    if os.environ.get("PROFILE_TOP"):  # the functions themselves, for whoever cuts next
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(int(os.environ["PROFILE_TOP"]))
     stats = pstats.Stats(profiler).stats
     total = sum(v[3] for k, v in stats.items() if k[2] == "generic" and k[0].endswith("django/test/client.py")) / n
     parts = [
         ("whole request under the profiler", None),
         ("middleware and view (handler)", ("django/core/handlers/base.py", "_get_response")),
-        ("the view: rate limit and sign", ("plumbing/ratelimit.py", "wrapped")),
-        ("Declaration and event (one query)", ("registrations/views.py", "_declaration")),
+        ("the view: rate limit and submit", ("plumbing/ratelimit.py", "wrapped")),
+        ("its forum (Declaration or accreditation, kept per content version)", ("plumbing/memo.py", "kept")),
+        ("  content version (read once a second)", ("plumbing/pagecache.py", "current_version")),
+        ("rate limit store (add)", ("plumbing/ratelimit.py", "add")),
         ("form validation", ("django/forms/forms.py", "full_clean")),
         ("person_submit (one transaction)", ("registrations/services/people.py", "person_submit")),
         ("  mailbox allowance", ("registrations/services/people.py", "mailbox_allowance_take")),
-        ("  the row (lock or create)", ("registrations/services/people.py", "_create_or_lock")),
-        ("  mail to the outbox and its task", ("registrations/services/outbox.py", "mail_enqueue")),
+        ("  the row (one upsert)", ("registrations/services/people.py", "_upsert")),
+        ("  its statement, before the transaction", ("registrations/services/people.py", "_upsert_statement")),
+        ("  mail to the outbox", ("registrations/services/outbox.py", "mail_enqueue")),
+        ("    its task (one a second)", ("registrations/services/outbox.py", "_deliver_soon")),
         ("  address digest", ("registrations/mailbox.py", "email_digest")),
         ("template rendering (none expected)", ("django/template/base.py", "render")),
     ]
-    print(f"| part of a sign POST ({connection.vendor}) | ms per POST, profiled | share |")
+    print(f"| part of a {what} ({connection.vendor}) | ms per POST, profiled | share |")
     print("|---|---|---|")
     for label, where in parts:
         if where is None:
@@ -434,6 +460,16 @@ def child(args):
     setup_django()
     if args.child == "profile":
         profile_sign()
+        print()
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from registrations.models import MediaAccreditation
+
+        # The demo forum may be over by now: its accreditation is kept open for the profile.
+        MediaAccreditation.objects.filter(event__slug=SLUG).update(closes_at=timezone.now() + timedelta(days=30))
+        profile_sign(url=MEDIA, what="media registration POST", data=_media_data)
     elif args.child == "admin":
         admin_times(args.n)
     elif args.child == "fill":
@@ -507,6 +543,13 @@ def fresh_database(kind, tmp, postgres_url):
     return postgres_url
 
 
+def header_maps():
+    """The maps deploy/nginx-forum-site.conf defines for the security headers
+    (deploy/nginx-security-headers.conf uses their variables), as deployed."""
+    conf = (ROOT / "deploy" / "nginx-forum-site.conf").read_text()
+    return "\n".join(re.findall(r"^map \$upstream_http_\w+ \$forum_\w+ \{.*?^\}", conf, re.M | re.S))
+
+
 class MicroCache:
     """nginx with deploy/'s micro-cache in front of the app, while in a `with`."""
 
@@ -517,7 +560,9 @@ class MicroCache:
         here = tempfile.mkdtemp(prefix="microcache-", dir=tmp)
         Path(here).chmod(0o755)
         conf = Path(here) / "nginx-proxy.conf"
-        conf.write_text(NGINX_PROXY_CONF.format(tmp=here, port=self.port, app_port=app_port, root=ROOT))
+        conf.write_text(
+            NGINX_PROXY_CONF.format(tmp=here, port=self.port, app_port=app_port, root=ROOT, maps=header_maps())
+        )
         self.conf = conf
 
     def __enter__(self):
@@ -530,7 +575,7 @@ class MicroCache:
         self.nginx.wait(timeout=10)
 
 
-def static_rates(tmp, app, duration, connections):
+def static_rates(tmp, app, duration, connections, headers=()):
     """nginx serving the bytes of each page as a static file (gzip), alone."""
     port = free_port()
     for _name, path in PAGES:
@@ -542,7 +587,10 @@ def static_rates(tmp, app, duration, connections):
     nginx = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"], stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}{PAGES[0][1]}", timeout=60)
-        return {name: run_wrk(f"http://127.0.0.1:{port}{path}", duration, connections)["rps"] for name, path in PAGES}
+        return {
+            name: run_wrk(f"http://127.0.0.1:{port}{path}", duration, connections, headers=headers)["rps"]
+            for name, path in PAGES
+        }
     finally:
         nginx.send_signal(signal.SIGQUIT)
         nginx.wait(timeout=10)
@@ -659,7 +707,7 @@ def in_process_main(args, title, child):
                 print(f"## {'SQLite' if kind == 'sqlite' else 'PostgreSQL'}, {size:,} signatures")
                 print()
                 command = [PYTHON, __file__, "--child", child, "--n", str(size)]
-                out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+                out = subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
                 print(out.strip(), flush=True)
     return 0
 

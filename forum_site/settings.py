@@ -426,6 +426,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="forum@localhost")
 # Failed mail is tried again after these delays (seconds), then left for staff.
 MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200])
+# With the database worker, each process queues one delivery task for the mail
+# it writes in this many seconds (a confirmation leaves at most this much
+# later); 0 queues a task per mail.
+MAIL_BATCH_SECONDS = env.float("MAIL_BATCH_SECONDS", default=1.0)
 
 # --- Background tasks (mail) -------------------------------------------------------
 # The immediate backend sends mail within the request (development, tests).

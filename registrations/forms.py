@@ -1,4 +1,5 @@
 import copy
+import functools
 import re
 
 from crispy_forms.helper import FormHelper
@@ -80,14 +81,20 @@ class PersonForm(VisibleTextForm, forms.Form):
         self.fields["consent"].label = format_html(
             '{} <a href="{}">{}</a>', self.consent_text, reverse("registrations:privacy"), _("privacy notice")
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+
+    @functools.cached_property
+    def helper(self):
+        """How the page lays the form out: built when it is shown, not for a
+        submission that only redirects."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             *self.layout(),
             Div("website", css_class="hp-field", aria_hidden="true"),
             "consent",
             Submit("submit", self.submit_label, css_class="btn-primary"),
         )
+        return helper
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))

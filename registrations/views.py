@@ -1,6 +1,7 @@
 """The public forms and the private pages of both opt-in flows. Each step is
 one generic view helper; each feature's view names its model and service."""
 
+import copy
 import functools
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.models import Event
+from plumbing import memo
 from plumbing.mirror import is_mirror_request
 from plumbing.pagecache import public_page, shows_count
 from plumbing.ratelimit import limit_posts
@@ -132,12 +134,29 @@ def _published_event(slug):
     return get_object_or_404(Event.objects.published(), slug=slug)
 
 
+def _accreditation_to_register(slug):
+    """The published event and its accreditation (None if it has none), kept
+    per process for the content version (plumbing.memo): a registration
+    reads neither row. Whether it is open is asked at each request (it
+    depends on the time)."""
+
+    def load():
+        event = _published_event(slug)
+        return event, accreditation_of(event)
+
+    event, accreditation = memo.kept(("media_register", slug), load)
+    event = copy.copy(event)
+    if accreditation is not None:
+        accreditation = copy.copy(accreditation)
+        accreditation.event = event
+    return event, accreditation
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def media_register(request, slug):
-    event = _published_event(slug)
-    accreditation = accreditation_of(event)
+    event, accreditation = _accreditation_to_register(slug)
     if accreditation is None or not accreditation.accepts_registrations():
         status = 404 if accreditation is None else 200
         context = {"event": event, "parent": event}
@@ -292,7 +311,11 @@ def declaration(request, slug):
 @limit_posts("submit", "RATE_LIMIT_SUBMIT")
 def declaration_sign(request, slug):
     # A valid POST only redirects: it reads no text (an invalid one loads what its page shows).
-    declaration = _declaration(slug, fields=_TO_SIGN if request.method == "POST" else ())
+    if request.method == "POST":
+        # Kept per process for the content version (plumbing.memo): a sign POST reads no row of it.
+        declaration = memo.kept(("declaration_sign", slug), lambda: _declaration(slug, fields=_TO_SIGN))
+    else:
+        declaration = _declaration(slug)
     context = {"declaration": declaration, "event": declaration.event, "parent": declaration}
     if not declaration.is_open:
         return render(request, Signature.template("closed.html"), context)

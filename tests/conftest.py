@@ -50,15 +50,25 @@ def _version_read_every_request(settings):
 
 
 @pytest.fixture(autouse=True)
+def _a_task_per_mail(settings):
+    """Production queues one delivery task per second of mail; tests that run
+    the database worker at once queue one per mail (test_submit_path tests the batch)."""
+    settings.MAIL_BATCH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages do not leak between tests."""
+    from plumbing import memo
     from plumbing.pagecache import STORE
 
     cache.clear()
     STORE.clear()
+    memo.clear()
     yield
     cache.clear()
     STORE.clear()
+    memo.clear()
 
 
 @pytest.fixture(autouse=True)

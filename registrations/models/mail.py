@@ -66,6 +66,10 @@ class OutgoingMail(models.Model):
         RETRYING = "retrying", _("Failed, will retry")
         FAILED = "failed", _("Failed, needs staff")
         SENT = "sent", _("Sent")
+        # A confirmation request the mailbox's allowance did not cover: written
+        # and queued like any other (the submission takes the same path either
+        # way), never sent; delivery deletes it.
+        SUPPRESSED = "suppressed", _("Not sent: one a day")
 
     # At most one of these: the person the mail is for; erasing them erases it.
     # (Room for mail that is for no one person's record, such as a note to the

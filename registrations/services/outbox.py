@@ -1,8 +1,15 @@
 """The outbox: every mail is a row written in the caller's transaction, then
 delivered by a task (claimed first, sent outside any transaction, retried
-with a growing delay, finally left for staff)."""
+with a growing delay, finally left for staff).
+
+With a backend that can defer (the database worker), a process queues one
+task for all the mail it writes in MAIL_BATCH_SECONDS, not one per mail: the
+task runs when that time is up and sends every mail then due. A burst of
+submissions thus writes its mail rows and about one task row a second."""
 
 import logging
+import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,18 +37,55 @@ def deliver_mail(mail_id):
     mail_deliver(mail_id=mail_id)
 
 
-def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None):
+@task()
+def deliver_due_mail():
+    """Send every mail whose time has come (a batch's task)."""
+    mail_send_due()
+
+
+# The time (monotonic) until which a batch task this process queued, and saw
+# committed, has not yet run: mail committed before then is sent by it.
+_batch = {"until": 0.0}
+_batch_lock = threading.Lock()
+
+
+def _deliver_soon(mail):
+    """Queue the delivery of a mail just written, in the caller's transaction."""
+    window = settings.MAIL_BATCH_SECONDS
+    if window <= 0 or not deliver_due_mail.get_backend().supports_defer:
+        deliver_mail.enqueue(mail.pk)
+        return
+    now = time.monotonic()
+    # Some margin: this transaction commits before the batch runs.
+    if _batch["until"] - now > window / 2:
+        return
+    until = now + window
+    deliver_due_mail.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
+
+    def committed():
+        with _batch_lock:
+            _batch["until"] = max(_batch["until"], until)
+
+    transaction.on_commit(committed)
+
+
+def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None, suppressed=False):
     """Write the mail for a person (a registration or a signature), or for a
     forum's contact address (`event`, no person), to the outbox and queue its
     delivery, in the caller's transaction: the change and its mail are
     committed together or not at all. `language`: where the mail is not to be
     written in the person's own. `not_before`: it waits until then (a held
-    message; `send_queued_mail` takes it where the backend cannot defer)."""
+    message; `send_queued_mail` takes it where the backend cannot defer).
+    `suppressed`: written and queued all the same, but never sent (delivery
+    deletes it): a submission over its mailbox's allowance takes the path of
+    one within it."""
     person = {recipient.outbox_field: recipient} if recipient is not None else {}
     held = {"next_attempt_at": not_before} if not_before else {}
+    if suppressed:
+        held["status"] = OutgoingMail.Status.SUPPRESSED
     mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language, **held)
     if not not_before:
-        deliver_mail.enqueue(mail.pk)
+        _deliver_soon(mail)
     else:
         _schedule_retry(mail)
     return mail
@@ -64,6 +108,8 @@ def mail_deliver(*, mail_id):
         status=OutgoingMail.Status.SENDING, next_attempt_at=now + SENDING_LEASE
     )
     if not claimed:
+        # A suppressed mail was only ever written to take the same path: it goes now.
+        OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.SUPPRESSED).delete()
         return None
     mail = (
         OutgoingMail.objects.select_related("registration__event", "signature__declaration__event", "message", "event")
@@ -114,6 +160,7 @@ def mail_send_due(*, now=None):
     """Deliver every queued or retrying mail whose time has come (cron's and
     the worker's safety net). Returns how many were sent."""
     now = now or timezone.now()
+    OutgoingMail.objects.filter(status=OutgoingMail.Status.SUPPRESSED).delete()
     due = OutgoingMail.objects.filter(_SENDABLE, next_attempt_at__lte=now).order_by("pk").values_list("pk", flat=True)
     sent = 0
     for mail_id in list(due):

@@ -14,17 +14,18 @@ their mailbox. The confirm button carries the version it shows: a click
 confirms only what the person saw. Every submission gets the same answer and
 the same mail, so neither tells whether an address was known."""
 
+import functools
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from plumbing.publishing import public_changed
 
 from .. import counts
 from ..mailbox import email_digest
-from ..models import MailboxSend, OutgoingMail
+from ..models import MailboxSend, OutgoingMail, name_search_key
 from .erasure import erased_bytes_flush
 from .outbox import mail_enqueue
 
@@ -66,17 +67,75 @@ def mailbox_allowance_take(*, digest, thread, now=None):
         return cursor.rowcount == 1
 
 
-def _create_or_lock(*, model, parent, digest, values):
-    """The row for this mailbox and parent: a new one, or the one there is,
-    locked. Returns (row, created). A new mailbox, the common case, costs one
-    INSERT; two identical submissions at the same moment still make one row:
-    the unique constraint decides, and the loser reads the winner's."""
-    try:
-        with transaction.atomic():
-            return model.objects.create(**{model.parent_field: parent}, **values), True
-    except IntegrityError:
-        lookup = {model.parent_field: parent, "email_digest": digest}
-        return model.objects.select_for_update().get(**lookup), False
+@functools.cache
+def _returning(model, vendor):
+    """The columns an upsert returns, each with its converters (from the
+    database's value to the field's), worked out once per model."""
+    table = model._meta.db_table
+    columns = []
+    for field in model._meta.concrete_fields:
+        col = field.get_col(table)
+        columns.append((field, connection.ops.get_db_converters(col) + col.get_db_converters(connection), col))
+    return columns
+
+
+def _converted(model, row):
+    """A row read back from the database (RETURNING) as the model's object."""
+    values, names = [], []
+    for (field, converters, col), value in zip(_returning(model, connection.vendor), row, strict=True):
+        for converter in converters:
+            value = converter(value, col, connection)
+        values.append(value)
+        names.append(field.attname)
+    return model.from_db(connection.alias, names, values)
+
+
+@functools.cache
+def _upsert_sql(model, vendor, replaced):
+    """The upsert statement of a model, for the columns a submission replaces."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    unconfirmed = f"{table}.{qn('status')} = %s"
+    sets = [f"{qn(c)} = CASE WHEN {unconfirmed} THEN excluded.{qn(c)} ELSE {table}.{qn(c)} END" for c in replaced]
+    version = f"{table}.{qn('version')}"
+    sets.append(f"{qn('version')} = CASE WHEN {unconfirmed} THEN {version} + 1 ELSE {version} END")
+    parent_column = model._meta.get_field(model.parent_field).column
+    sql = (
+        f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)}) "  # noqa: S608 (the model's own names)
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({qn(parent_column)}, {qn('email_digest')}) DO UPDATE SET {', '.join(sets)} "
+        f"RETURNING {', '.join(f'{table}.{qn(f.column)}' for f in model._meta.concrete_fields)}"
+    )
+    return sql, len(sets)
+
+
+def _upsert_statement(*, model, parent, digest, values):
+    """The statement that stores a submission, whatever there was: a new
+    row; or the unconfirmed one with the new data and its next version; or
+    the confirmed one, left as it was (its columns set to themselves). The
+    unique constraint (parent, digest) is the conflict target, so two
+    identical submissions at the same moment make one row. Known and new
+    addresses thus cost the same statement (no INSERT-then-IntegrityError,
+    no read first). Prepared before the transaction: it needs no database.
+
+    `values` are stored as given (each field's own preparation applies):
+    whatever a value is to be stored as is decided before this."""
+    row = model(**{model.parent_field: parent}, **values)
+    row.email_digest, row.name_search = digest, name_search_key(row.name)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    replaced = tuple(f.column for f in fields if f.attname in values or f.attname in ("name_search", "email"))
+    sql, cases = _upsert_sql(model, connection.vendor, replaced)
+    return sql, [*params, *[model.UNCONFIRMED] * cases]
+
+
+def _upsert(model, statement):
+    """Run the statement; returns (row, created)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        person = _converted(model, cursor.fetchone())
+    return person, person.version == 1 and not person.is_confirmed
 
 
 def person_submit(*, model, parent, data, language):
@@ -87,22 +146,23 @@ def person_submit(*, model, parent, data, language):
     (`mail_thread`) in 24 hours; its link opens the confirm page or, once
     confirmed, the status page. Returns the row.
 
+    Every case takes the same path, statement for statement: the allowance
+    (one INSERT that may insert nothing), the row (one upsert), the mail
+    written to the outbox and queued (marked suppressed, so it never goes,
+    when the allowance was spent). So the time of the answer does not tell a
+    known address, or one over its allowance, from a new one.
+
     What needs no database is done before the transaction: on SQLite it
     holds the one write lock, which other submissions wait for."""
     digest = email_digest(data["email"])
     now = timezone.now()
     values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
+    statement = _upsert_statement(model=model, parent=parent, digest=digest, values=values)
     with transaction.atomic():
         mails = mailbox_allowance_take(digest=digest, thread=mail_thread(model, parent), now=now)
-        person, created = _create_or_lock(model=model, parent=parent, digest=digest, values=values)
-        if not created and not person.is_confirmed:
-            for field, value in values.items():
-                setattr(person, field, value)
-            person.version += 1
-            person.save()
-        if mails:
-            # In the submission's language, whatever a confirmed row holds.
-            mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language)
+        person, created = _upsert(model, statement)
+        # In the submission's language, whatever a confirmed row holds.
+        mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language, suppressed=not mails)
     logger.info(
         "%s %s %s, %s",
         model.feature,
