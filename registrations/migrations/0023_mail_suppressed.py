@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0021_message_held'),
+        ('registrations', '0022_digest_key_to_key_store'),
     ]
 
     operations = [
