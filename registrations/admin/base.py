@@ -120,6 +120,8 @@ class PersonalDataAdmin(ReadOnlyAdmin):
         digest, a name by the digests of its whole words under each forum's
         key (OptInQuerySet.name_words; names are sealed, so no prefix)."""
         term = search_term.strip()
+        if not term:
+            return queryset, False
         if "@" in term:
             return queryset.filter(email_digest=email_digest(term)), False
         return queryset.name_words(term, forum_ids=list(Event.objects.values_list("pk", flat=True))), False
