@@ -69,12 +69,17 @@ def _rate_limit_file(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _key_dir(settings, tmp_path):
-    """Each test keeps its keys in a directory of its own (the default store)."""
+    """Each test keeps its keys in a directory of its own (the default store),
+    and learns afresh which forum a row belongs to (row ids come back after a
+    test's rollback)."""
     from plumbing import keys
+    from registrations.models import media, signatures
 
     settings.KEY_DIR = tmp_path / "keys"
     settings.KEY_STORE_URL = ""
     keys.forget()
+    signatures._declaration_events.clear()
+    media._registration_events.clear()
     yield
     keys.forget()
 
