@@ -6,6 +6,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,8 @@ from plumbing.sealed import SealedCharField, SealedEmailField
 from ..mailbox import email_digest
 
 _WORD = re.compile(r"\w+")
+# How far each word of a search is counted to find the rarest.
+WORD_COUNT_CAP = 1000
 
 
 def name_words(name):
@@ -49,16 +52,24 @@ class OptInQuerySet(models.QuerySet):
         """Rows whose name has every whole word of `term` (folded as
         `name_words` folds both), through the word digests: each word's digest
         under the key of each forum in `forum_ids` (few), then an indexed
-        `IN`. A forum whose key is gone finds nothing."""
+        `IN`. The rarest word selects the rows (a capped count of each word's
+        index entries says which), each other word is checked row by row
+        (an indexed EXISTS): no word common to half the rows is ever read
+        whole. A forum whose key is gone finds nothing."""
         words = name_words(term)
         if not words:
             return self
         word_model = self.model.word_model
         names = [keys.forum_key_name(pk) for pk in forum_ids]
-        rows = self
+        found = []
         for word in words:
             digests = [d for d in (word_digest(name, word, make=False) for name in names) if d is not None]
-            rows = rows.filter(pk__in=word_model.objects.filter(digest__in=digests).values("person"))
+            found.append(word_model.objects.filter(digest__in=digests))
+        if len(found) > 1:
+            found.sort(key=lambda rows: rows.values("pk")[:WORD_COUNT_CAP].count())
+        rows = self.filter(pk__in=found[0].values("person"))
+        for other in found[1:]:
+            rows = rows.filter(Exists(other.filter(person=OuterRef("pk"))))
         return rows
 
 
