@@ -222,8 +222,8 @@ class EventAdmin(programme.EventAdmin):
             self.message_user(
                 request,
                 _(
-                    "The people of “%(event)s” are erased: %(registrations)d registrations and %(signatures)d "
-                    "signatures, and the forum's key, so that no backup can show them."
+                    "The people of “%(event)s” are erased (media registrations: %(registrations)d, signatures: "
+                    "%(signatures)d), and the forum's key with them: no backup can show them any more."
                 )
                 % {"event": event, **result},
                 messages.SUCCESS,
