@@ -75,7 +75,8 @@ def _key_dir(settings, tmp_path):
     from plumbing import keys
     from registrations.models import media, signatures
 
-    settings.KEY_DIR = tmp_path / "keys"
+    # Beside the test's own directory, not in it: tests list what they wrote there.
+    settings.KEY_DIR = tmp_path.parent / f"{tmp_path.name}-keys"
     settings.KEY_STORE_URL = ""
     keys.forget()
     signatures._declaration_events.clear()
