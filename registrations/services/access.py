@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django_tasks import task
 
-from plumbing.sealed import seal_for
+from plumbing.sealed import is_erased, seal_for
 
 from ..access import providers
 from ..mail import build_message
@@ -176,7 +176,7 @@ def zoom_registrant_add(registration_id, attempt=0):
         pk=registration_id, status=Status.APPROVED, access_revoked=False, zoom_registrant_id=""
     )
     registration = registration.first()
-    if registration is None:
+    if registration is None or is_erased(registration.email):  # erased, or its forum's key gone
         return
     accreditation = registration.event.media_accreditation
     first_name, last_name = zoom.split_name(registration.name)
