@@ -14,6 +14,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The old prefix search's column stays until 0023 (which drops it), with a
+        # database default, so that rows the new code writes meanwhile need no value.
+        migrations.AlterField(
+            model_name='mediaregistration',
+            name='name_search',
+            field=models.CharField(db_default='', default='', editable=False, max_length=200),
+        ),
+        migrations.AlterField(
+            model_name='signature',
+            name='name_search',
+            field=models.CharField(db_default='', default='', editable=False, max_length=200),
+        ),
         migrations.CreateModel(
             name='MediaRegistrationWord',
             fields=[
