@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plumbing import keys
+from plumbing.exports import COUNT_CAP
 from plumbing.sealed import SealedCharField, SealedEmailField
 
 from ..mailbox import email_digest
 
 _WORD = re.compile(r"\w+")
-# How far each word of a search is counted to find the rarest.
-WORD_COUNT_CAP = 1000
+# The most people one word of a search selects (the newest): one more than an
+# admin list counts (plumbing.exports.COUNT_CAP), so the list says "more than".
+SEARCH_CAP = COUNT_CAP + 1
 
 
 def name_words(name):
@@ -53,9 +55,11 @@ class OptInQuerySet(models.QuerySet):
         `name_words` folds both), through the word digests: each word's digest
         under the key of each forum in `forum_ids` (few), then an indexed
         `IN`. The rarest word selects the rows (a capped count of each word's
-        index entries says which), each other word is checked row by row
-        (an indexed EXISTS): no word common to half the rows is ever read
-        whole. A forum whose key is gone finds nothing."""
+        index entries says which), each other word is checked row by row (an
+        indexed EXISTS). A word shared by more than SEARCH_CAP people selects
+        the newest SEARCH_CAP of them (the admin's lists count no further):
+        no word common to half the rows is ever read whole. A forum whose key
+        is gone finds nothing."""
         words = name_words(term)
         if not words:
             return self
@@ -66,8 +70,8 @@ class OptInQuerySet(models.QuerySet):
             digests = [d for d in (word_digest(name, word, make=False) for name in names) if d is not None]
             found.append(word_model.objects.filter(digest__in=digests))
         if len(found) > 1:
-            found.sort(key=lambda rows: rows.values("pk")[:WORD_COUNT_CAP].count())
-        rows = self.filter(pk__in=found[0].values("person"))
+            found.sort(key=lambda rows: rows.values("pk")[:SEARCH_CAP].count())
+        rows = self.filter(pk__in=found[0].order_by("-person").values("person")[:SEARCH_CAP])
         for other in found[1:]:
             rows = rows.filter(Exists(other.filter(person=OuterRef("pk"))))
         return rows
