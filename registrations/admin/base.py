@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from plumbing.adminlists import OwnFiltersOnly
-from plumbing.exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
+from plumbing.exports import (
+    CappedPaginator,
+    UnorderedCountPaginator,
+    csv_export_response,
+    distinct_values,
+    with_date_spans,
+)
 from plumbing.sealed import sealed_fields
 
 from .. import services
@@ -82,6 +88,12 @@ class PersonalDataAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search's rows come from the word digests: counted from there (UnorderedCountPaginator).
+        searched = bool(request.GET.get("q", "").strip())
+        paginator = UnorderedCountPaginator if searched else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     # A superuser's delete is the person's withdrawal, through the feature's own
     # service: the stored counts follow, and what the feature does when someone

@@ -17,8 +17,7 @@ from plumbing.sealed import SealedCharField, SealedEmailField
 from ..mailbox import email_digest
 
 _WORD = re.compile(r"\w+")
-# The most people one word of a search selects (the newest): one more than an
-# admin list counts (plumbing.exports.COUNT_CAP), so the list says "more than".
+# How far each word of a search is counted to find the rarest.
 SEARCH_CAP = COUNT_CAP + 1
 
 
@@ -56,10 +55,9 @@ class OptInQuerySet(models.QuerySet):
         under the key of each forum in `forum_ids` (few), then an indexed
         `IN`. The rarest word selects the rows (a capped count of each word's
         index entries says which), each other word is checked row by row (an
-        indexed EXISTS). A word shared by more than SEARCH_CAP people selects
-        the newest SEARCH_CAP of them (the admin's lists count no further):
-        no word common to half the rows is ever read whole. A forum whose key
-        is gone finds nothing."""
+        indexed EXISTS). A forum whose key is gone finds nothing. (The admin
+        counts what a search found without the list's order: plumbing.exports.
+        UnorderedCountPaginator.)"""
         words = name_words(term)
         if not words:
             return self
@@ -71,7 +69,7 @@ class OptInQuerySet(models.QuerySet):
             found.append(word_model.objects.filter(digest__in=digests))
         if len(found) > 1:
             found.sort(key=lambda rows: rows.values("pk")[:SEARCH_CAP].count())
-        rows = self.filter(pk__in=found[0].order_by("-person").values("person")[:SEARCH_CAP])
+        rows = self.filter(pk__in=found[0].values("person"))
         for other in found[1:]:
             rows = rows.filter(Exists(other.filter(person=OuterRef("pk"))))
         return rows
