@@ -175,3 +175,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         return min(self._counted, self.cap)
+
+
+class UnorderedCountPaginator(CappedPaginator):
+    """For what a search found through a subquery (`id IN (…)`): counted
+    without the list's order, so the database starts from the few rows found
+    (an index lookup each) instead of walking the whole list in its order and
+    testing each row; the page itself is still read in order."""
+
+    @cached_property
+    def _counted(self):
+        return self.object_list.order_by()[: self.cap + 1].count()

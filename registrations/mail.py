@@ -17,6 +17,7 @@ from events import ical
 from events.localtime import describe_range
 from events.status import when_text
 from plumbing.context_processors import ways_in
+from plumbing.sealed import is_erased
 
 from . import links
 from .access import links as access_links
@@ -117,6 +118,9 @@ def build_message(mail):
     if mail.recipient is None:
         return build_organisers_message(mail)
     person = mail.recipient
+    if is_erased(person.email):
+        # Its forum's key is gone (a restored backup, a lost key store): nobody to write to.
+        raise NoRecipient
     if mail.kind in INVITATION_KINDS and not _holds_access(person):
         # The access goes to approved journalists only, whenever the mail was queued.
         raise NoRecipient

@@ -299,7 +299,7 @@ def declaration(request, slug):
     signatures = (
         declaration.signatures.listed(reviewed=declaration.review_names)
         .order_by("-confirmed_at", "-pk")
-        .only("declaration", "name", "country", "organisation", "visibility", "confirmed_at")
+        .only("declaration", "seal_id", "name", "country", "organisation", "visibility", "confirmed_at")
     )
     page = _Page(signatures, _page_number(request.GET.get("page")), SIGNATURES_PER_PAGE)
     context = {"declaration": declaration, "event": declaration.event, "page": page}

@@ -83,10 +83,13 @@ def _key_dir(settings, tmp_path_factory):
     outside the test's tmp_path, which tests list (made on first use: a
     digest or a sealed value)."""
     from plumbing import keys
+    from registrations.models import media, signatures
 
     settings.KEY_DIR = tmp_path_factory.mktemp("keys") / "keys"
     settings.KEY_STORE_URL = ""
     keys.forget()
+    signatures._declaration_events.clear()
+    media._registration_events.clear()
     yield
     keys.forget()
 

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from plumbing.adminlists import OwnFiltersOnly
-from plumbing.exports import CappedPaginator, csv_export_response, distinct_values, with_date_spans
+from plumbing.exports import (
+    CappedPaginator,
+    UnorderedCountPaginator,
+    csv_export_response,
+    distinct_values,
+    with_date_spans,
+)
+from plumbing.sealed import sealed_fields
 
 from .. import services
 from ..countries import country_name
@@ -40,6 +47,11 @@ class ReadOnlyAdmin(OwnFiltersOnly, admin.ModelAdmin):
             return flatten_fieldsets(self.fieldsets)
         return [field.name for field in self.model._meta.fields if not field.primary_key]
 
+    def get_sortable_by(self, request):
+        """No column of a sealed value sorts: its order would be the tokens'."""
+        sealed = {field.name for field in sealed_fields(self.model)}
+        return [name for name in self.get_list_display(request) if name not in sealed]
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         """Nothing on the page can be saved: no Save buttons (a superuser's
         Delete, and the way back to the list, stay)."""
@@ -52,9 +64,13 @@ class PersonalDataAdmin(ReadOnlyAdmin):
     nobody adds them here, only superusers delete them (erasure is the
     person's, or the retention purge's); each list, search, detail view and
     export is recorded in the audit log (how many rows, never the search
-    term). Search is by name, or by a whole address: its digest, exact match."""
+    term). Search is by whole words of a name, or by a whole address (each
+    by keyed digests, exact match); names are sealed, so no list sorts by them."""
 
-    search_help_text = _("Search by the start of a name, or by a whole e-mail address (exact match only).")
+    search_help_text = _(
+        "Search by whole words of a name (“Anna Petrova”, not “Ann”), or by a whole e-mail address; "
+        "exact matches only, any case."
+    )
 
     # The count of all rows, next to the filtered count, is a second full
     # count; the filtered one stops at COUNT_CAP (the list then says "more than").
@@ -72,6 +88,12 @@ class PersonalDataAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search's rows come from the word digests: counted from there (UnorderedCountPaginator).
+        searched = bool(request.GET.get("q", "").strip())
+        paginator = UnorderedCountPaginator if searched else self.paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     # A superuser's delete is the person's withdrawal, through the feature's own
     # service: the stored counts follow, and what the feature does when someone
@@ -107,11 +129,14 @@ class PersonalDataAdmin(ReadOnlyAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Both searches are indexed at any size: a whole address by its
-        digest, a name by its start (OptInQuerySet.name_starts)."""
+        digest, a name by the digests of its whole words under each forum's
+        key (OptInQuerySet.name_words; names are sealed, so no prefix)."""
         term = search_term.strip()
+        if not term:
+            return queryset, False
         if "@" in term:
             return queryset.filter(email_digest=email_digest(term)), False
-        return queryset.name_starts(term), False
+        return queryset.name_words(term, forum_ids=list(Event.objects.values_list("pk", flat=True))), False
 
     # What may act on "all found" past the count's cap: an export reads them in
     # chunks; a change to rows nobody could page to is refused.

@@ -17,7 +17,7 @@ from events.models import Event, Session
 from plumbing.admin_pages import action_page
 
 from .. import services
-from ..models import AuditEntry, Declaration, MediaAccreditation
+from ..models import AuditEntry, Declaration, MediaAccreditation, MediaRegistration, Signature
 from .accreditation import FIELDS as ACCREDITATION_FIELDS
 from .accreditation import MediaAccreditationForm, after_save
 from .forms import CopyForm, DelayForm
@@ -47,7 +47,7 @@ class EventAdmin(programme.EventAdmin):
     forum to start the next one."""
 
     inlines = (MediaAccreditationInline, DeclarationInline, *programme.EventAdmin.inlines)
-    actions = ("copy_forum",)
+    actions = ("copy_forum", "erase_people")
     change_form_template = "admin/events/event/change_form.html"
 
     def get_urls(self):
@@ -203,6 +203,40 @@ class EventAdmin(programme.EventAdmin):
             title=_("Copy this forum to a new date"),
             event=event,
             form=form,
+        )
+
+    def has_erase_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Erase this forum's people"), permissions=["erase"])
+    def erase_people(self, request, queryset):
+        """What the retention purge does to a forum, now: its registrations,
+        signatures and their mail go, then its key, so that no backup can show
+        them either. A confirmation page first; audited."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one forum."), messages.WARNING)
+            return None
+        event = queryset.get()
+        if "apply" in request.POST:
+            result = services.event_people_erase(event=event, by=request.user)
+            self.message_user(
+                request,
+                _(
+                    "The people of “%(event)s” are erased (media registrations: %(registrations)d, signatures: "
+                    "%(signatures)d), and the forum's key with them: no backup can show them any more."
+                )
+                % {"event": event, **result},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_changelist"))
+        return action_page(
+            self,
+            request,
+            "admin/events/erase_people.html",
+            title=_("Erase this forum's people"),
+            event=event,
+            registrations=MediaRegistration.objects.filter(event=event).count(),
+            signatures=Signature.objects.filter(declaration__event=event).count(),
         )
 
 

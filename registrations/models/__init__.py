@@ -10,9 +10,9 @@ from .counters import MediaCounter, ShardedCounter, SignatureCounter
 from .forums import Declaration, DeclarationQuerySet, MediaAccreditation, accreditation_of
 from .mail import Message, OutgoingMail
 from .mailbox import MailboxSend
-from .media import MediaRegistration, ReviewEntry
-from .people import OptInPerson, OptInQuerySet, name_search_key, new_link_key
-from .signatures import Signature, SignatureQuerySet, initials
+from .media import MediaRegistration, MediaRegistrationWord, ReviewEntry
+from .people import OptInPerson, OptInQuerySet, name_words, new_link_key, new_seal_id, word_digest
+from .signatures import Signature, SignatureQuerySet, SignatureWord, initials
 
 __all__ = [
     "AuditEntry",
@@ -22,6 +22,7 @@ __all__ = [
     "MediaAccreditation",
     "MediaCounter",
     "MediaRegistration",
+    "MediaRegistrationWord",
     "Message",
     "OptInPerson",
     "OptInQuerySet",
@@ -31,8 +32,11 @@ __all__ = [
     "Signature",
     "SignatureCounter",
     "SignatureQuerySet",
+    "SignatureWord",
     "accreditation_of",
     "initials",
-    "name_search_key",
+    "name_words",
     "new_link_key",
+    "new_seal_id",
+    "word_digest",
 ]

@@ -21,6 +21,7 @@ class AuditEntry(models.Model):
         MESSAGE = "message", _("wrote to")
         CHANGE = "change", _("changed")
         CANCEL = "cancel", _("cancelled")
+        ERASE = "erase", _("erased the people of")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -7,8 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from plumbing import keys
+from plumbing.sealed import SealedCharField, SealedTextField
 
 from .media import MediaRegistration
+from .people import new_seal_id
 from .signatures import Signature
 
 
@@ -18,8 +21,10 @@ class Message(models.Model):
     that language was left empty), one mail each, through the outbox."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event"))
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"), max_length=10000)
+    # Sealed under the forum's key: what staff write may name people.
+    subject = SealedCharField(_("subject"), max_length=200)
+    body = SealedTextField(_("text"), max_length=10000)
+    seal_id = models.CharField(max_length=16, default=new_seal_id, editable=False)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
@@ -38,6 +43,9 @@ class Message(models.Model):
 
     def __str__(self):
         return _("Message #%(number)s") % {"number": self.pk}
+
+    def seal_key_name(self):
+        return keys.forum_key_name(self.event_id)
 
 
 class OutgoingMail(models.Model):

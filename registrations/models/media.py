@@ -6,9 +6,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, HttpsURLField
+from plumbing import keys
+from plumbing.sealed import SealedCharField, SealedMixin, SealedTextField
 
 from .counters import MediaCounter
-from .people import OptInPerson, new_link_key
+from .people import OptInPerson, new_link_key, new_seal_id
+
+
+class SealedHttpsURLField(SealedMixin, HttpsURLField):
+    pass
+
+
+_registration_events = {}
+
+
+def registration_event_id(registration_id):
+    """The forum of a registration (which never moves), asked once per process."""
+    event_id = _registration_events.get(registration_id)
+    if event_id is None:
+        event_id = MediaRegistration.objects.filter(pk=registration_id).values_list("event_id", flat=True).get()
+        if len(_registration_events) > 10_000:
+            _registration_events.clear()
+        _registration_events[registration_id] = event_id
+    return event_id
 
 
 class MediaRegistration(OptInPerson):
@@ -36,13 +56,13 @@ class MediaRegistration(OptInPerson):
         Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
-    outlet = models.CharField(_("media outlet"), max_length=200)
+    outlet = SealedCharField(_("media outlet"), max_length=200)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    work_url = HttpsURLField(_("published work or press card"), max_length=500)
+    phone = SealedCharField(_("phone"), max_length=40, blank=True)
+    work_url = SealedHttpsURLField(_("published work or press card"), max_length=500)
     # Codes from settings.LANGUAGES: the languages of the forum and its interpretation.
     languages = models.JSONField(_("languages followed"), default=list, blank=True)
-    interview_request = models.TextField(_("interview request"), max_length=2000, blank=True)
+    interview_request = SealedTextField(_("interview request"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -53,7 +73,7 @@ class MediaRegistration(OptInPerson):
         related_name="+",
         verbose_name=_("decided by"),
     )
-    decision_reason = models.TextField(_("reason given to the registrant"), max_length=1000, blank=True)
+    decision_reason = SealedTextField(_("reason given to the registrant"), max_length=1000, blank=True)
     # The SEQUENCE of the last invitation sent to this journalist: approved
     # journalists below the accreditation's current one hold an older one.
     invitation_sequence = models.PositiveIntegerField(_("invitation revision sent"), default=0, editable=False)
@@ -67,8 +87,8 @@ class MediaRegistration(OptInPerson):
     access_opened_count = models.PositiveIntegerField(_("link opened (times)"), default=0, editable=False)
     access_opened_at = models.DateTimeField(_("link last opened"), null=True, blank=True, editable=False)
     # Zoom's registrant, when that provider is chosen: kept here, never mailed.
-    zoom_registrant_id = models.CharField(max_length=64, blank=True, editable=False)
-    zoom_join_url = models.CharField(max_length=1000, blank=True, editable=False)
+    zoom_registrant_id = SealedCharField(max_length=64, blank=True, editable=False)
+    zoom_join_url = SealedCharField(max_length=1000, blank=True, editable=False)
     zoom_error = models.CharField(_("Zoom error"), max_length=200, blank=True, editable=False)
 
     confirmed_status = Status.PENDING
@@ -90,13 +110,16 @@ class MediaRegistration(OptInPerson):
             models.Index(fields=["-created_at", "-id"], name="media_reg_created"),
             models.Index(fields=["country"], name="media_reg_country"),
             models.Index(fields=["role"], name="media_reg_role"),
-            # The admin's search: a whole address without the event, a name's start.
+            # The admin's search: a whole address without the event (a name's words: MediaRegistrationWord).
             models.Index(fields=["email_digest"], name="media_reg_digest"),
-            models.Index(fields=["name_search"], name="media_reg_name_search", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
         return _("Media registration #%(number)s") % {"number": self.pk}
+
+    @property
+    def forum_id(self):
+        return self.event_id
 
     @property
     def counted_as(self):
@@ -122,7 +145,8 @@ class ReviewEntry(models.Model):
     username = models.CharField(_("who"), max_length=150, blank=True)
     # Empty for an internal note.
     decision = models.CharField(_("decision"), max_length=16, choices=MediaRegistration.Status.choices, blank=True)
-    text = models.TextField(_("reason or note"), max_length=2000, blank=True)
+    text = SealedTextField(_("reason or note"), max_length=2000, blank=True)
+    seal_id = models.CharField(max_length=16, default=new_seal_id, editable=False)
 
     class Meta:
         verbose_name = _("review entry")
@@ -135,3 +159,25 @@ class ReviewEntry(models.Model):
     @property
     def is_note(self):
         return not self.decision
+
+    def seal_key_name(self):
+        if "registration" in self._state.fields_cache:
+            return keys.forum_key_name(self.registration.event_id)
+        return keys.forum_key_name(registration_event_id(self.registration_id))
+
+
+class MediaRegistrationWord(models.Model):
+    """A whole word of a registrant's name as its keyed digest under the
+    forum's key (see SignatureWord)."""
+
+    person = models.ForeignKey(MediaRegistration, on_delete=models.CASCADE, related_name="+")
+    digest = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["digest", "person"], name="media_reg_word_digest")]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+MediaRegistration.word_model = MediaRegistrationWord

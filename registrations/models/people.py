@@ -1,26 +1,47 @@
 """A person who opts in (`OptInPerson`): the shape both features share."""
 
+import re
 import secrets
-import sys
 import unicodedata
 
 from django.conf import settings
 from django.db import connections, models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plumbing import keys
+from plumbing.exports import COUNT_CAP
+from plumbing.sealed import SealedCharField, SealedEmailField
+
 from ..mailbox import email_digest
 
+_WORD = re.compile(r"\w+")
+# How far each word of a search is counted to find the rarest.
+SEARCH_CAP = COUNT_CAP + 1
 
-def name_search_key(name):
-    """A name as the admin's prefix search compares it: compatibility forms
-    unified (NFKC), case folded, spaces collapsed. 'ÅSA  Bäck' and 'åsa bäck'
-    give the same key."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())[:200]
+
+def name_words(name):
+    """The whole words of a name as the admin's search compares them:
+    compatibility forms unified (NFKC), case folded, split at anything not a
+    letter or digit. 'ÅSA  Bäck-Ström' gives 'åsa', 'bäck', 'ström'."""
+    return sorted(set(_WORD.findall(unicodedata.normalize("NFKC", name).casefold())))[:20]
+
+
+def word_digest(key_name, word, *, make=True):
+    """A word's keyed digest under a forum's key, as a signed 64-bit integer
+    (an index entry of 8 bytes); None when that forum's key is gone."""
+    digest = keys.digest(key_name, "words", word, make=make)
+    return None if digest is None else int.from_bytes(bytes.fromhex(digest[:16]), "big", signed=True)
 
 
 def new_link_key():
     return secrets.token_urlsafe(16)
+
+
+def new_seal_id():
+    """A row's own random id, bound into each of its sealed values."""
+    return secrets.token_urlsafe(12)
 
 
 class OptInQuerySet(models.QuerySet):
@@ -28,17 +49,29 @@ class OptInQuerySet(models.QuerySet):
         """What staff see: everything its owner confirmed by mail."""
         return self.exclude(status=OptInPerson.UNCONFIRMED)
 
-    def name_starts(self, term):
-        """Rows whose name starts with `term` (compared as `name_search_key`
-        folds both), through the name_search index: PostgreSQL uses it for
-        `LIKE 'prefix%'` (its pattern operator class), SQLite only for a
-        range, which in its binary order is exactly the prefix."""
-        key = name_search_key(term)
-        if not key:
+    def name_words(self, term, *, forum_ids):
+        """Rows whose name has every whole word of `term` (folded as
+        `name_words` folds both), through the word digests: each word's digest
+        under the key of each forum in `forum_ids` (few), then an indexed
+        `IN`. The rarest word selects the rows (a capped count of each word's
+        index entries says which), each other word is checked row by row (an
+        indexed EXISTS). A forum whose key is gone finds nothing. (The admin
+        counts what a search found without the list's order: plumbing.exports.
+        UnorderedCountPaginator.)"""
+        words = name_words(term)
+        if not words:
             return self
-        rows = self.filter(name_search__startswith=key)
-        if connections[self.db].vendor == "sqlite" and ord(key[-1]) < sys.maxunicode:
-            rows = rows.filter(name_search__gte=key, name_search__lt=key[:-1] + chr(ord(key[-1]) + 1))
+        word_model = self.model.word_model
+        names = [keys.forum_key_name(pk) for pk in forum_ids]
+        found = []
+        for word in words:
+            digests = [d for d in (word_digest(name, word, make=False) for name in names) if d is not None]
+            found.append(word_model.objects.filter(digest__in=digests))
+        if len(found) > 1:
+            found.sort(key=lambda rows: rows.values("pk")[:SEARCH_CAP].count())
+        rows = self.filter(pk__in=found[0].values("person"))
+        for other in found[1:]:
+            rows = rows.filter(Exists(other.filter(person=OuterRef("pk"))))
         return rows
 
 
@@ -63,12 +96,13 @@ class OptInPerson(models.Model):
     shown_publicly = False  # whether a correction changes a public page
     counted_when_withdrawn = None  # the stored count a withdrawal moves it to (registrations.counts)
 
-    name = models.CharField(_("full name"), max_length=200)
+    # Sealed under the forum's key (plumbing.sealed): a copy of the database
+    # without that key holds no name and no address.
+    name = SealedCharField(_("full name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
-    email = models.EmailField(_("e-mail"), max_length=254)
-    # The name folded for the admin's prefix search (`name_search_key`), so
-    # that search is an indexed `LIKE 'prefix%'`, not a scan of every row.
-    name_search = models.CharField(max_length=200, editable=False, default="")
+    email = SealedEmailField(_("e-mail"), max_length=254)
+    # Bound into each sealed value: a value copied to another row does not open there.
+    seal_id = models.CharField(max_length=16, default=new_seal_id, editable=False)
     # A keyed digest of the mailbox (registrations.mailbox): compared and
     # indexed instead of the address, so no index holds an address.
     email_digest = models.CharField(max_length=64, editable=False)
@@ -89,11 +123,35 @@ class OptInPerson(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.email_digest = email_digest(self.email)
-        self.name_search = name_search_key(self.name)
-        if kwargs.get("update_fields") and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_search"}
+        update_fields = kwargs.get("update_fields")
+        if self._meta.get_field("email").changed(self):
+            self.email_digest = email_digest(self.email)
+            if update_fields and "email" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "email_digest"}
+        name_changed = self._meta.get_field("name").changed(self) and (not update_fields or "name" in update_fields)
+        added = self._state.adding
         super().save(*args, **kwargs)
+        if name_changed:
+            self.name_words_store(replace=not added)
+
+    def seal_key_name(self):
+        """The key this row's personal values are sealed under: its forum's."""
+        return keys.forum_key_name(self.forum_id)
+
+    def name_words_store(self, *, replace=True):
+        """Keep the word digests of the admin's search in step with the name
+        (one plain INSERT: on the public sign path, bulk_create's own work
+        cost more than the row's)."""
+        word_model = self.word_model
+        if replace:
+            word_model.objects.filter(person=self).delete()
+        key_name = self.seal_key_name()
+        rows = [(self.pk, word_digest(key_name, word)) for word in name_words(self.name)]
+        if rows:
+            connection = connections[self._state.db or "default"]
+            table = connection.ops.quote_name(word_model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {table} (person_id, digest) VALUES (%s, %s)", rows)  # noqa: S608
 
     @property
     def parent(self):

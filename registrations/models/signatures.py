@@ -6,9 +6,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plumbing.sealed import SealedCharField, is_erased
+
 from .counters import SignatureCounter
 from .forums import Declaration
 from .people import OptInPerson, OptInQuerySet
+
+_declaration_events = {}
+
+
+def declaration_event_id(declaration_id):
+    """The forum of a Declaration (which never moves), asked once per process."""
+    event_id = _declaration_events.get(declaration_id)
+    if event_id is None:
+        event_id = Declaration.objects.filter(pk=declaration_id).values_list("event_id", flat=True).get()
+        if len(_declaration_events) > 10_000:
+            _declaration_events.clear()
+        _declaration_events[declaration_id] = event_id
+    return event_id
 
 
 def initials(name):
@@ -60,7 +75,7 @@ class Signature(OptInPerson):
         Declaration, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("declaration")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
-    organisation = models.CharField(_("organisation or title"), max_length=200, blank=True)
+    organisation = SealedCharField(_("organisation or title"), max_length=200, blank=True)
     visibility = models.CharField(_("shown publicly as"), max_length=16, choices=Visibility.choices)
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     hidden_at = models.DateTimeField(_("hidden as abuse"), null=True, blank=True)
@@ -111,9 +126,8 @@ class Signature(OptInPerson):
                 condition=Q(name_accepted_at__isnull=True),
                 name="signature_unreviewed_created",
             ),
-            # The admin's search: a whole address without the Declaration, a name's start.
+            # The admin's search: a whole address without the Declaration (a name's words: SignatureWord).
             models.Index(fields=["email_digest"], name="signature_digest"),
-            models.Index(fields=["name_search"], name="signature_name_search", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
@@ -132,9 +146,35 @@ class Signature(OptInPerson):
         return self.declaration.event
 
     @property
+    def forum_id(self):
+        if "declaration" in self._state.fields_cache:
+            return self.declaration.event_id
+        return declaration_event_id(self.declaration_id)
+
+    @property
     def public_name(self):
+        if is_erased(self.name):
+            return ""  # its forum's key is gone: no name, not even initials
         if self.visibility == self.Visibility.FULL_NAME:
             return self.name
         if self.visibility == self.Visibility.INITIALS:
             return initials(self.name)
         return ""
+
+
+class SignatureWord(models.Model):
+    """A whole word of a signatory's name, as its keyed digest under the
+    forum's key (people.word_digest): what the admin's search by name finds
+    rows by. Dies with the row, and with the forum's key."""
+
+    person = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="+")
+    digest = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["digest", "person"], name="signature_word_digest")]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+Signature.word_model = SignatureWord

@@ -39,7 +39,7 @@ from .media import (
 from .messages import HOLD_FOR, MessageError, message_cancel, message_cancellable, message_send
 from .outbox import mail_deliver, mail_enqueue, mail_resend, mail_send_due
 from .people import VersionChanged, person_confirm, person_withdraw
-from .retention import event_personal_data_purge, personal_data_purge, unconfirmed_purge
+from .retention import event_people_erase, event_personal_data_purge, personal_data_purge, unconfirmed_purge
 
 __all__ = [
     "HOLD_FOR",
@@ -55,6 +55,7 @@ __all__ = [
     "access_revoke",
     "audit_record",
     "event_copy",
+    "event_people_erase",
     "event_personal_data_purge",
     "invitation_holders_behind",
     "invitation_update_send",

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django_tasks import task
 
+from plumbing.sealed import is_erased, seal_for
+
 from ..access import providers
 from ..mail import build_message
 from ..models import MediaAccreditation, MediaRegistration, OutgoingMail, ReviewEntry, accreditation_of, new_link_key
@@ -174,7 +176,7 @@ def zoom_registrant_add(registration_id, attempt=0):
         pk=registration_id, status=Status.APPROVED, access_revoked=False, zoom_registrant_id=""
     )
     registration = registration.first()
-    if registration is None:
+    if registration is None or is_erased(registration.email):  # erased, or its forum's key gone
         return
     accreditation = registration.event.media_accreditation
     first_name, last_name = zoom.split_name(registration.name)
@@ -194,7 +196,11 @@ def zoom_registrant_add(registration_id, attempt=0):
     # Kept only if the access was not withdrawn or reissued meanwhile.
     kept = MediaRegistration.objects.filter(
         pk=registration_id, access_key=registration.access_key, zoom_registrant_id=""
-    ).update(zoom_registrant_id=added["registrant_id"], zoom_join_url=added["join_url"], zoom_error="")
+    ).update(
+        zoom_registrant_id=seal_for(registration, "zoom_registrant_id", added["registrant_id"]),
+        zoom_join_url=seal_for(registration, "zoom_join_url", added["join_url"]),
+        zoom_error="",
+    )
     if not kept:
         zoom_registrant_cancel.enqueue(accreditation.zoom_meeting_id, added["registrant_id"])
     logger.info("media registration %s: Zoom registrant added", registration_id)

@@ -25,7 +25,7 @@ from plumbing.publishing import public_changed
 
 from .. import counts
 from ..mailbox import email_digest
-from ..models import MailboxSend, OutgoingMail, name_search_key
+from ..models import MailboxSend, OutgoingMail
 from .erasure import erased_bytes_flush
 from .outbox import mail_enqueue
 
@@ -122,10 +122,12 @@ def _upsert_statement(*, model, parent, digest, values):
     `values` are stored as given (each field's own preparation applies):
     whatever a value is to be stored as is decided before this."""
     row = model(**{model.parent_field: parent}, **values)
-    row.email_digest, row.name_search = digest, name_search_key(row.name)
+    row.email_digest = digest
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    replaced = tuple(f.column for f in fields if f.attname in values or f.attname in ("name_search", "email"))
+    # An unconfirmed row takes the new values sealed under this row's seal_id:
+    # its seal_id goes with them, so they open where they now are.
+    replaced = tuple(f.column for f in fields if f.attname in values or f.attname in ("email", "seal_id"))
     sql, cases = _upsert_sql(model, connection.vendor, replaced)
     return sql, [*params, *[model.UNCONFIRMED] * cases]
 
@@ -147,7 +149,8 @@ def person_submit(*, model, parent, data, language):
     confirmed, the status page. Returns the row.
 
     Every case takes the same path, statement for statement: the allowance
-    (one INSERT that may insert nothing), the row (one upsert), the mail
+    (one INSERT that may insert nothing), the row (one upsert), its name's
+    word digests (replaced), the mail
     written to the outbox and queued (marked suppressed, so it never goes,
     when the allowance was spent). So the time of the answer does not tell a
     known address, or one over its allowance, from a new one.
@@ -161,6 +164,10 @@ def person_submit(*, model, parent, data, language):
     with transaction.atomic():
         mails = mailbox_allowance_take(digest=digest, thread=mail_thread(model, parent), now=now)
         person, created = _upsert(model, statement)
+        # The admin's word digests of the name the row now holds (the one
+        # submitted, or a confirmed row's own): the same two statements in
+        # every case.
+        person.name_words_store(replace=True)
         # In the submission's language, whatever a confirmed row holds.
         mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language, suppressed=not mails)
     logger.info(

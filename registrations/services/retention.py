@@ -1,5 +1,7 @@
 """Retention and erasure: unconfirmed rows when their link expires, and all
-personal data of an event once its retention period has passed."""
+personal data of an event once its retention period has passed (or when a
+superuser erases a forum's people): the rows, then the forum's key, so that
+every copy of the database, of any date, reads that forum's people as erased."""
 
 import logging
 from datetime import timedelta
@@ -9,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from plumbing import wal
+from plumbing import keys, wal
 from plumbing.publishing import public_changed
 
 from ..models import (
@@ -18,16 +20,22 @@ from ..models import (
     MailboxSend,
     MediaAccreditation,
     MediaRegistration,
+    MediaRegistrationWord,
     OutgoingMail,
     ReviewEntry,
     Signature,
+    SignatureWord,
 )
+from .audit import audit_record
 from .erasure import erased_bytes_flush
 from .outbox import mail_tasks_delete
 
 logger = logging.getLogger(__name__)
 
 PEOPLE = (MediaRegistration, Signature)
+# What a person's erasure removes from the files too (services/erasure.py).
+ERASED_WITH_PEOPLE = (*PEOPLE, MediaRegistrationWord, SignatureWord)
+ERASED_WITH_FORUM = (*ERASED_WITH_PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend)
 
 
 @transaction.atomic
@@ -43,7 +51,7 @@ def unconfirmed_purge(*, now=None):
         counts[model._meta.label] = per_model.get(model._meta.label, 0)
     MailboxSend.objects.filter(sent_at__lt=now - timedelta(hours=24)).delete()
     if any(counts.values()):
-        erased_bytes_flush(models=PEOPLE)
+        erased_bytes_flush(models=ERASED_WITH_PEOPLE)
     logger.info("unconfirmed rows erased: %s", counts)
     return counts
 
@@ -56,7 +64,10 @@ def _of_event(model, event):
 def event_personal_data_purge(*, event):
     """Erase every personal field of an event's registrations and signatures
     (the rows themselves), their mail and task results, and the audit entries
-    about them; keep only how many there were."""
+    about them; keep only how many there were. Then destroy the forum's key:
+    what any backup holds of its people (and its messages) can no longer be
+    read. (Destroyed before the commit: should the commit fail, the rows left
+    read as erased, which is where they were going.)"""
     registrations = _of_event(MediaRegistration, event)
     signatures = _of_event(Signature, event)
     counted = signatures.counted().count()
@@ -78,6 +89,7 @@ def event_personal_data_purge(*, event):
         "tasks": mail_tasks_delete(mail_ids=mail_ids),
         "audit": AuditEntry.objects.filter(event=event).delete()[0],
     }
+    keys.destroy(keys.forum_key_name(event.pk))
     logger.info("event %s: personal data erased %s", event.pk, result)
     return result
 
@@ -99,10 +111,34 @@ def personal_data_purge(*, now=None):
     results = {event.slug: event_personal_data_purge(event=event) for event in due}
     if results:
         public_changed()
-        erased_bytes_flush(models=[*PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend], rewrite=True)
+        erased_bytes_flush(
+            models=[*ERASED_WITH_PEOPLE, ReviewEntry, OutgoingMail, AuditEntry, MailboxSend], rewrite=True
+        )
     unconfirmed_purge(now=now)
     SessionRow.objects.filter(expire_date__lt=now).delete()
     if results:
         # Last: the write-ahead log lets go of what the purge erased (PostgreSQL).
         wal.forget()
     return results
+
+
+@transaction.atomic
+def event_people_erase(*, event, by):
+    """A superuser's "erase this forum's people": what the retention purge
+    does to a forum, now (its key too), recorded in the audit log."""
+    result = event_personal_data_purge(event=event)
+    from events.models import Event
+
+    audit_record(
+        user=by,
+        action=AuditEntry.Action.ERASE,
+        model=Event,
+        object_id=event.pk,
+        rows=result["registrations"] + result["signatures"],
+        event=event,
+    )
+    public_changed()
+    erased_bytes_flush(models=ERASED_WITH_FORUM, rewrite=True)
+    # Last: the write-ahead log lets go of what was erased (PostgreSQL).
+    wal.forget()
+    return result

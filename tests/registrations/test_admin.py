@@ -137,11 +137,13 @@ def test_changelist_filters_search_and_hides_unconfirmed(admin_client, event):
     assert names(event__id__exact=event.pk) == ["Anna"]
     assert names(country="DE") == ["Boris"]
     assert names(role__exact="editor") == ["Anna"]
-    # Search is by the start of a name or by a whole address, both indexed at a
-    # million rows (issue 12): an outlet is no longer searched, it would be a full scan.
+    # Search is by a whole word of a name or by a whole address, both indexed at a
+    # million rows (issue 12) through keyed digests (issue 22: names are sealed, no
+    # prefix); an outlet is not searched.
     assert names(q="radio") == []
-    assert names(q="ann") == ["Anna"]
-    assert names(q="  ANN ") == ["Anna"]
+    assert names(q="anna") == ["Anna"]
+    assert names(q="  ANNA ") == ["Anna"]
+    assert names(q="ann") == []
     assert names(q="svaboda") == []
     assert names(q=b.email.upper()) == ["Boris"]
     assert names(q=b.email[:5]) == []
@@ -170,7 +172,7 @@ def test_reject_and_waitlist_many_at_once_with_a_reason(admin_client, admin_user
     admin_client.post(reverse(CHANGELIST), {"action": "reject", "_selected_action": [regs[2].pk], "apply": "1"})
     statuses = dict(MediaRegistration.objects.values_list("pk", "status"))
     assert statuses == {regs[0].pk: "waitlisted", regs[1].pk: "waitlisted", regs[2].pk: "rejected"}
-    assert set(MediaRegistration.objects.values_list("decision_reason", flat=True)) == {"Full for now", ""}
+    assert {r.decision_reason for r in MediaRegistration.objects.all()} == {"Full for now", ""}
     assert set(MediaRegistration.objects.values_list("decided_by", flat=True)) == {admin_user.pk}
 
 

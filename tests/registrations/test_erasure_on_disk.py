@@ -14,6 +14,7 @@ from django.utils import timezone
 from registrations import services
 from registrations.models import MediaRegistration, OutgoingMail, Signature
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
+from tests.rawdb import stored_tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,6 +30,11 @@ def _unique():
 
 def _needles(values):
     return [value.encode() for value in values.values()]
+
+
+def _stored(*people):
+    """The person's values as they reach the files: sealed (plumbing.sealed)."""
+    return [token.encode() for token in stored_tokens(*people)]
 
 
 # --- SQLite: the main file and its write-ahead log, right after the erasure --------------
@@ -56,13 +62,16 @@ def test_a_withdrawal_leaves_no_byte_in_the_sqlite_files(kind):
         values.pop("phone")
         person = make_signature(make_declaration(event), **values)
         OutgoingMail.objects.create(signature=person, kind="signed")
-    assert all(needle in _sqlite_bytes() for needle in _needles(values))
+    stored = _stored(person)
+    files = _sqlite_bytes()
+    assert all(needle in files for needle in stored)
+    assert not any(needle in files for needle in _needles(values))  # sealed, never plain
 
     withdraw = services.registration_withdraw if kind == "registration" else services.person_withdraw
     withdraw(person=person)
 
     files = _sqlite_bytes()
-    for needle in _needles(values):
+    for needle in _needles(values) + stored:
         assert needle not in files
     wal = Path(connection.settings_dict["NAME"] + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
@@ -72,12 +81,12 @@ def test_a_withdrawal_leaves_no_byte_in_the_sqlite_files(kind):
 def test_the_retention_purge_leaves_no_byte_in_the_sqlite_files():
     event = make_event(start=timezone.now() - timedelta(days=200), retention_days=30)
     values = _unique()
-    make_registration(event, **values)
-    assert all(needle in _sqlite_bytes() for needle in _needles(values))
+    stored = _stored(make_registration(event, **values))
+    assert all(needle in _sqlite_bytes() for needle in stored)
     services.personal_data_purge()
     assert MediaRegistration.objects.count() == 0
     files = _sqlite_bytes()
-    for needle in _needles(values):
+    for needle in _needles(values) + stored:
         assert needle not in files
 
 
@@ -152,11 +161,13 @@ def test_the_retention_purge_rewrites_the_postgresql_files():
     OutgoingMail.objects.create(registration=registration, kind="confirmed")
     signature_values = _unique()
     signature_values.pop("phone")
-    make_signature(make_declaration(event), **signature_values)
+    signature = make_signature(make_declaration(event), **signature_values)
     tables = [MediaRegistration._meta.db_table, Signature._meta.db_table, OutgoingMail._meta.db_table]
-    needles = _needles(values) + _needles(signature_values)
+    stored = _stored(registration, signature)
+    needles = _needles(values) + _needles(signature_values) + stored
     before = _postgresql_bytes(tables)
-    assert all(needle in before for needle in needles)
+    assert all(needle in before for needle in stored)
+    assert not any(needle in before for needle in _needles(values) + _needles(signature_values))
 
     services.personal_data_purge()
 

@@ -39,7 +39,7 @@ def _messages(page):
 
 
 def _statuses(event):
-    return dict(MediaRegistration.objects.filter(event=event).values_list("name", "status"))
+    return {r.name: r.status for r in MediaRegistration.objects.filter(event=event)}
 
 
 def test_the_registrations_page_shows_places_left_and_refuses_an_approval_past_them(reviewer, forum):
