@@ -199,15 +199,25 @@ class Surge:
         await asyncio.gather(*(self._one(deadline) for _ in range(self.connections)))
 
 
-def rows_present(database, emails):
+def rows_present(database, host, emails, first_id):
+    """How many of these addresses have their row, and how many rows the surge
+    stored in all (rows after `first_id`). Addresses are sealed: the rows are
+    found by their digests, which the host makes with its key store's key."""
     import psycopg
 
     with psycopg.connect(database) as connection:
         stored = {
             row[0]
-            for row in connection.execute("SELECT email FROM registrations_signature WHERE email LIKE 'surge-%%'")
+            for row in connection.execute("SELECT email_digest FROM registrations_signature WHERE id > %s", (first_id,))
         }
-    return sum(email in stored for email in emails), len(stored)
+    return sum(digest in stored for digest in host.digests(emails)), len(stored)
+
+
+def last_signature_id(database):
+    import psycopg
+
+    with psycopg.connect(database) as connection:
+        return connection.execute("SELECT coalesce(max(id), 0) FROM registrations_signature").fetchone()[0]
 
 
 def main():
@@ -246,10 +256,11 @@ def main():
                 killed["at"] = time.monotonic()
                 site.a.kill()
 
+            first_id = last_signature_id(DATABASE)
             started = time.monotonic()
             asyncio.run(surge.run(kill, args.kill_at))
             elapsed = time.monotonic() - started
-            present, stored = rows_present(DATABASE, surge.redirected)
+            present, stored = rows_present(DATABASE, site.b, surge.redirected, first_id)
         finally:
             if nginx:
                 nginx.send_signal(signal.SIGQUIT)

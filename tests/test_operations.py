@@ -74,15 +74,20 @@ def test_a_redis_that_is_down_turns_nobody_away_and_says_so_once(settings, caplo
     # Two hosts share one Redis: when it is down, signing goes on (unlimited), as with a missing file.
     from plumbing import ratelimit
 
+    working = settings.CACHES
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
-    ratelimit._unavailable_logged[0] = float("-inf")
-    results = [ratelimit.hit("test", "192.0.2.9", limit=1, window=60) for _ in range(3)]
-    assert results == [True, True, True]
-    lines = [r for r in caplog.records if r.name == "plumbing.ratelimit"]
-    assert [r.getMessage() for r in lines] == ["rate limit store unavailable (the cache of CACHE_URL)"]
-    assert "192.0.2.9" not in caplog.text
+    try:
+        ratelimit._unavailable_logged[0] = float("-inf")
+        results = [ratelimit.hit("test", "192.0.2.9", limit=1, window=60) for _ in range(3)]
+        assert results == [True, True, True]
+        lines = [r for r in caplog.records if r.name == "plumbing.ratelimit"]
+        assert [r.getMessage() for r in lines] == ["rate limit store unavailable (the cache of CACHE_URL)"]
+        assert "192.0.2.9" not in caplog.text
+    finally:
+        # The suite's own cache again before the fixtures that clear it after each test.
+        settings.CACHES = working
 
 
 def test_log_lines_are_one_json_object_each():
