@@ -10,7 +10,7 @@ from plumbing import keys
 from plumbing.sealed import SealedCharField, SealedMixin, SealedTextField
 
 from .counters import MediaCounter
-from .people import OptInPerson, new_link_key, new_seal_id
+from .people import OptInPerson, new_link_key, new_seal_id, remembered_event_id
 
 
 class SealedHttpsURLField(SealedMixin, HttpsURLField):
@@ -22,13 +22,7 @@ _registration_events = {}
 
 def registration_event_id(registration_id):
     """The forum of a registration (which never moves), asked once per process."""
-    event_id = _registration_events.get(registration_id)
-    if event_id is None:
-        event_id = MediaRegistration.objects.filter(pk=registration_id).values_list("event_id", flat=True).get()
-        if len(_registration_events) > 10_000:
-            _registration_events.clear()
-        _registration_events[registration_id] = event_id
-    return event_id
+    return remembered_event_id(_registration_events, MediaRegistration, registration_id)
 
 
 class MediaRegistration(OptInPerson):

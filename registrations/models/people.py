@@ -39,6 +39,18 @@ def new_link_key():
     return secrets.token_urlsafe(16)
 
 
+def remembered_event_id(memo, model, pk):
+    """The forum (event id) of a row of `model` that never moves to another,
+    asked of the database once per process (`memo`: that model's dict)."""
+    event_id = memo.get(pk)
+    if event_id is None:
+        event_id = model.objects.filter(pk=pk).values_list("event_id", flat=True).get()
+        if len(memo) > 10_000:
+            memo.clear()
+        memo[pk] = event_id
+    return event_id
+
+
 def new_seal_id():
     """A row's own random id, bound into each of its sealed values."""
     return secrets.token_urlsafe(12)

@@ -10,20 +10,14 @@ from plumbing.sealed import SealedCharField, is_erased
 
 from .counters import SignatureCounter
 from .forums import Declaration
-from .people import OptInPerson, OptInQuerySet
+from .people import OptInPerson, OptInQuerySet, remembered_event_id
 
 _declaration_events = {}
 
 
 def declaration_event_id(declaration_id):
     """The forum of a Declaration (which never moves), asked once per process."""
-    event_id = _declaration_events.get(declaration_id)
-    if event_id is None:
-        event_id = Declaration.objects.filter(pk=declaration_id).values_list("event_id", flat=True).get()
-        if len(_declaration_events) > 10_000:
-            _declaration_events.clear()
-        _declaration_events[declaration_id] = event_id
-    return event_id
+    return remembered_event_id(_declaration_events, Declaration, declaration_id)
 
 
 def initials(name):
