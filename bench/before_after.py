@@ -14,6 +14,7 @@ Usage:
 """
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +39,13 @@ def prepare(directory, kind, tmp, postgres_url):
     """A fresh database for the checkout in `directory`, migrated and loaded by its own code."""
     database_url = fresh_database(kind, tmp, postgres_url)
     env = django_env(database_url, tmp)
-    for command in (("migrate", "--noinput"), ("load_demo",), ("shell", "-c", OPEN_ACCREDITATION)):
+    steps = (
+        ("collectstatic", "--noinput"),
+        ("migrate", "--noinput"),
+        ("load_demo",),
+        ("shell", "-c", OPEN_ACCREDITATION),
+    )
+    for command in steps:
         subprocess.run([PYTHON, "manage.py", *command], cwd=directory, env=env, check=True, capture_output=True)
     return env
 
@@ -75,6 +82,8 @@ def one_case(kind, args, before_dir):
     finally:
         for process in processes:
             stop(process)
+        for tmp in temporaries:
+            shutil.rmtree(tmp, ignore_errors=True)
     return rounds
 
 

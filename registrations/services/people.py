@@ -149,8 +149,7 @@ def person_submit(*, model, parent, data, language):
     confirmed, the status page. Returns the row.
 
     Every case takes the same path, statement for statement: the allowance
-    (one INSERT that may insert nothing), the row (one upsert), its name's
-    word digests (replaced), the mail
+    (one INSERT that may insert nothing), the row (one upsert), the mail
     written to the outbox and queued (marked suppressed, so it never goes,
     when the allowance was spent). So the time of the answer does not tell a
     known address, or one over its allowance, from a new one.
@@ -164,10 +163,6 @@ def person_submit(*, model, parent, data, language):
     with transaction.atomic():
         mails = mailbox_allowance_take(digest=digest, thread=mail_thread(model, parent), now=now)
         person, created = _upsert(model, statement)
-        # The admin's word digests of the name the row now holds (the one
-        # submitted, or a confirmed row's own): the same two statements in
-        # every case.
-        person.name_words_store(replace=True)
         # In the submission's language, whatever a confirmed row holds.
         mail_enqueue(recipient=person, kind=model.mail_kinds["confirm"], language=language, suppressed=not mails)
     logger.info(
@@ -214,6 +209,10 @@ def person_confirm(*, person, data=None, version=None):
     person.status = model.confirmed_status
     person.confirmed_at = timezone.now()
     person.save(update_fields=["status", "confirmed_at", *changed])
+    if "name" not in changed:
+        # Staff see and search confirmed rows only: the name's word digests are
+        # stored now, not on the public form (a corrected name stored its own).
+        person.name_words_store(replace=True)
     # Only the stored count moves: the pages that show it refresh it within
     # COUNT_REFRESH_SECONDS, and no cached page is emptied.
     counts.person_count_move(person, before=before, after=person.counted_as)

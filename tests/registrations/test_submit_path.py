@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registrations.mailbox import email_digest
-from registrations.models import MediaRegistration, OutgoingMail, Signature
+from registrations.models import MediaRegistration, OutgoingMail, Signature, word_digest
 from tests.factories import make_accreditation, make_declaration, make_event
 from tests.mailserver import link_in
 
@@ -137,3 +137,22 @@ def test_a_burst_queues_one_task_whose_worker_sends_every_mail(client, flow, mai
         _deliver()
     assert sorted(message["To"] for message in mail_server.messages) == addresses
     assert set(OutgoingMail.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_name_becomes_searchable_by_staff_when_its_owner_confirms(client, flow, mail_server):
+    # Staff see confirmed rows only: the public form stores no word digests,
+    # the confirmation stores those of the name confirmed.
+    model, _form, confirm, _data = flow
+    words = model.word_model.objects
+    _submit(client, flow, "words@example.org", name="Ales Words")
+    _submit(client, flow, "words@example.org", name="Ales Wordsmith")
+    person = model.objects.get(email_digest=email_digest("words@example.org"))
+    assert not words.filter(person=person).exists()
+    _deliver()
+    token = link_in(mail_server.to("words@example.org")[0], confirm).split("t=")[1]
+    client.post(confirm, {"t": token, "version": "2"})
+    person.refresh_from_db()
+    assert person.is_confirmed
+    key_name = person.seal_key_name()
+    stored = set(words.filter(person=person).values_list("digest", flat=True))
+    assert stored == {word_digest(key_name, "ales"), word_digest(key_name, "wordsmith")}
