@@ -89,10 +89,11 @@ def recovery_code_digest(device_id, code, *, make=True):
 
 
 def recovery_codes_store(*, device, codes):
-    from .models import RecoveryCode
-
-    RecoveryCode.objects.bulk_create(
-        RecoveryCode(device=device, digest=recovery_code_digest(device.pk, code)) for code in codes
+    # The device's own relation names the model: this module does not import
+    # plumbing.models, whose device calls recovery_code_use.
+    code_model = device.codes.model
+    code_model.objects.bulk_create(
+        code_model(device=device, digest=recovery_code_digest(device.pk, code)) for code in codes
     )
 
 
