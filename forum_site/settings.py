@@ -145,7 +145,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "plumbing.middleware.security_headers",
     "plumbing.middleware.onion_location",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once.
+    "plumbing.middleware.CSPMiddleware",
     # /healthz from this host (a monitor asking 127.0.0.1), before anything checks the host name.
     "plumbing.health.loopback_health",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -2,7 +2,12 @@
 does not set itself (on every response, static files too), limits on what a
 request may carry."""
 
+import csp.constants
+import csp.middleware
+import csp.utils
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils.cache import patch_vary_headers
 
@@ -97,3 +102,50 @@ def reject_nul_bytes(get_response):
         return get_response(request)
 
     return middleware
+
+
+# The attributes through which a view (django-csp's decorators) asks for a policy of its own.
+_OWN_POLICY = tuple(f"_csp_{part}{ro}" for part in ("config", "update", "replace") for ro in ("", "_ro"))
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's, with the policy built once per process instead of on
+    every answer: the site uses no nonce and no per-view policy, so every
+    answer carries the same header, set as django-csp sets it (not over a
+    header already there, not on an exempted answer or an excluded prefix).
+    An answer whose view asks for its own policy (a decorator) or that used a
+    nonce is left to django-csp."""
+
+    _built = {}
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(hasattr(response, a) for a in _OWN_POLICY):
+            return super().process_response(request, response)
+        if response.status_code in (500, 404) and settings.DEBUG:
+            return response
+        for header, setting, exempt, report_only in _POLICIES:
+            policy = self._built.get(report_only)
+            if policy is None:
+                policy = self._built[report_only] = csp.utils.build_policy(report_only=report_only)
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if (
+                policy
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not request.path_info.startswith(tuple(prefixes))
+            ):
+                response[header] = policy
+        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+_POLICIES = (
+    (csp.constants.HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+    (csp.constants.HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+)
+
+
+@receiver(setting_changed)
+def _policy_changed(*, setting, **_signal):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        CSPMiddleware._built.clear()

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from plumbing import rows
+
 from ..mail import NoRecipient, build_message
 from ..models import OutgoingMail
 
@@ -83,7 +85,8 @@ def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="",
     held = {"next_attempt_at": not_before} if not_before else {}
     if suppressed:
         held["status"] = OutgoingMail.Status.SUPPRESSED
-    mail = OutgoingMail.objects.create(**person, kind=kind, message=message, event=event, language=language, **held)
+    # One prepared INSERT (plumbing.rows): a public form's submission writes one.
+    mail = rows.insert(OutgoingMail(**person, kind=kind, message=message, event=event, language=language, **held))
     if not not_before:
         _deliver_soon(mail)
     else:

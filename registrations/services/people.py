@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from plumbing import rows
 from plumbing.publishing import public_changed
 
 from .. import counts
@@ -95,7 +96,7 @@ def _upsert_sql(model, vendor, replaced):
     """The upsert statement of a model, for the columns a submission replaces."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = rows.fields_of(model)
     unconfirmed = f"{table}.{qn('status')} = %s"
     sets = [f"{qn(c)} = CASE WHEN {unconfirmed} THEN excluded.{qn(c)} ELSE {table}.{qn(c)} END" for c in replaced]
     version = f"{table}.{qn('version')}"
@@ -123,8 +124,8 @@ def _upsert_statement(*, model, parent, digest, values):
     whatever a value is to be stored as is decided before this."""
     row = model(**{model.parent_field: parent}, **values)
     row.email_digest = digest
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    fields = rows.fields_of(model)
+    params = rows.params(row, fields)
     # An unconfirmed row takes the new values sealed under this row's seal_id:
     # its seal_id goes with them, so they open where they now are.
     replaced = tuple(f.column for f in fields if f.attname in values or f.attname in ("email", "seal_id"))
