@@ -17,7 +17,19 @@ from .mailbox import has_invisible_characters
 from .models import MediaRegistration, Signature
 
 
-class CountryField(forms.ChoiceField):
+class SharedChoicesField(forms.ChoiceField):
+    """A choice field whose choices are the same for every form: the copy
+    each new form makes of it (Django deep-copies every field) shares them
+    instead of copying the list and each label in it. Nothing here changes
+    a field's choices in place; a form that sets other choices replaces them."""
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class CountryField(SharedChoicesField):
     """A country from the list: shown as the visitor's language names it,
     checked against the set of codes."""
 
@@ -58,7 +70,7 @@ class PersonForm(VisibleTextForm, forms.Form):
     never see or fill (bots that fill every field do)."""
 
     country = CountryField(label=_("Country"))
-    mail_language = forms.ChoiceField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
+    mail_language = SharedChoicesField(label=_("Language for our e-mails"), choices=settings.LANGUAGES)
     consent = forms.BooleanField(required=True)
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -164,7 +176,7 @@ class MediaRegistrationForm(PersonForm, forms.ModelForm):
 
 
 class SignatureForm(PersonForm, forms.ModelForm):
-    visibility = forms.ChoiceField(
+    visibility = SharedChoicesField(
         label=_("How should your signature appear publicly?"),
         choices=Signature.Visibility.choices,
         widget=forms.RadioSelect,

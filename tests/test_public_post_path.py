@@ -75,7 +75,7 @@ def _stored(mail):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {table} WHERE id = %s", [mail.pk])  # noqa: S608 (the model's table)
         row = cursor.fetchone()
-    columns = [c[0] for c in cursor.description]
+        columns = [c[0] for c in cursor.description]
     return {k: v for k, v in zip(columns, row, strict=True) if k not in ("id", "created_at", "next_attempt_at")}
 
 
@@ -101,3 +101,64 @@ def test_a_model_something_listens_to_is_refused():
     # Events are public content: their saves empty the page cache (a post_save receiver).
     with pytest.raises(TypeError, match="save receivers"):
         rows.insert(Event(slug="x"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_allowance_migration_keeps_each_mailboxs_latest_mail():
+    from datetime import timedelta
+
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    from registrations.services.people import mailbox_allowance_take
+
+    before, after = ("registrations", "0026_audit_erase"), ("registrations", "0027_mailbox_send_one_row")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps.get_model("registrations", "MailboxSend")
+    now = timezone.now()
+    for hours, thread in ((30, "signature:1"), (2, "signature:1"), (50, "signature:1"), (30, "media:1")):
+        old.objects.create(digest="d" * 64, thread=thread, sent_at=now - timedelta(hours=hours))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    new = executor.loader.project_state([after]).apps.get_model("registrations", "MailboxSend")
+    kept = sorted((row.thread, round((now - row.sent_at) / timedelta(hours=1))) for row in new.objects.all())
+    assert kept == [("media:1", 30), ("signature:1", 2)]
+    # The window is counted from the latest: no mail in the thread for 22 more hours.
+    assert mailbox_allowance_take(digest="d" * 64, thread="signature:1", now=now) is False
+    assert mailbox_allowance_take(digest="d" * 64, thread="signature:1", now=now + timedelta(hours=22, minutes=1))
+    assert mailbox_allowance_take(digest="d" * 64, thread="media:1", now=now)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_mail_for_one_mailbox_however_many_submit_at_once():
+    """The allowance's one statement holds under a race: twelve transactions
+    for one mailbox and thread at the same moment, each holding its
+    transaction open a little after taking; one gets the mail."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from registrations.models import MailboxSend
+    from registrations.services.people import mailbox_allowance_take
+
+    start, answers = threading.Barrier(12), []
+
+    def take():
+        try:
+            start.wait()
+            with transaction.atomic():
+                answers.append(mailbox_allowance_take(digest="e" * 64, thread="signature:7"))
+                time.sleep(0.05)  # the others meet the row before this commits
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [False] * 11 + [True]
+    assert MailboxSend.objects.filter(digest="e" * 64).count() == 1

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MailboxSend(models.Model):
-    """One confirmation mail the public forms sent a mailbox, named by the
-    mailbox's digest (never the address) and the thread it belongs to (a form
-    and its forum or Declaration, `feature:parent id`): a mailbox gets one per
-    thread in 24 hours."""
+    """The last confirmation mail the public forms sent a mailbox in a
+    thread, named by the mailbox's digest (never the address) and the thread
+    (a form and its forum or Declaration, `feature:parent id`): one row per
+    mailbox and thread, its time moved when the next mail may go, 24 hours
+    later."""
 
     digest = models.CharField(max_length=64)
     thread = models.CharField(max_length=64, default="")
@@ -18,7 +19,7 @@ class MailboxSend(models.Model):
     class Meta:
         verbose_name = _("mail to a mailbox")
         verbose_name_plural = _("mails to mailboxes")
-        indexes = [models.Index(fields=["digest", "thread", "sent_at"], name="mailbox_send_thread_at")]
+        constraints = [models.UniqueConstraint(fields=["digest", "thread"], name="mailbox_send_one_per_thread")]
 
     def __str__(self):
         return str(self.pk)

@@ -35,15 +35,6 @@ logger = logging.getLogger(__name__)
 _DAY = timedelta(hours=24)
 
 
-def _mailbox_lock(key):
-    """Serialise the allowance of one mailbox's thread: SQLite's writers
-    already take turns (IMMEDIATE transactions); PostgreSQL takes a
-    transaction-scoped advisory lock, so two submissions cannot both see room."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
-
-
 def mail_thread(model, parent):
     """What one confirmation mail a day is counted per: a form and its parent."""
     return f"{model.feature}:{parent.pk}"
@@ -53,17 +44,19 @@ def mailbox_allowance_take(*, digest, thread, now=None):
     """Count one confirmation mail to a mailbox in a thread (`mail_thread`);
     False, counting nothing, when that mailbox had one in that thread in the
     24 hours before `now` (a sliding window). Call it inside the transaction
-    that sends the mail. The check and the row are one statement (an INSERT
-    of a row only where there is none), through the index."""
+    that sends the mail. One statement: the mailbox's row in the thread is
+    made, or its time moved when the last mail is a day old. Two submissions
+    at once cannot both get the mail: the unique row makes the second wait
+    for the first's transaction and then see its time (PostgreSQL re-reads
+    the row it conflicts with; SQLite's writers take turns)."""
     now = now or timezone.now()
-    _mailbox_lock(f"{digest}:{thread}")
     table = connection.ops.quote_name(MailboxSend._meta.db_table)
     at = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (digest, thread, sent_at) SELECT %s, %s, %s "  # noqa: S608 (a model's table name)
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE digest = %s AND thread = %s AND sent_at > %s)",
-            [digest, thread, at(now), digest, thread, at(now - _DAY)],
+            f"INSERT INTO {table} (digest, thread, sent_at) VALUES (%s, %s, %s) "  # noqa: S608 (a model's table name)
+            f"ON CONFLICT (digest, thread) DO UPDATE SET sent_at = excluded.sent_at WHERE {table}.sent_at <= %s",
+            [digest, thread, at(now), at(now - _DAY)],
         )
         return cursor.rowcount == 1
 
@@ -150,7 +143,7 @@ def person_submit(*, model, parent, data, language):
     confirmed, the status page. Returns the row.
 
     Every case takes the same path, statement for statement: the allowance
-    (one INSERT that may insert nothing), the row (one upsert), the mail
+    (one upsert that may change nothing), the row (one upsert), the mail
     written to the outbox and queued (marked suppressed, so it never goes,
     when the allowance was spent). So the time of the answer does not tell a
     known address, or one over its allowance, from a new one.
