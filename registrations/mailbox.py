@@ -22,6 +22,8 @@ from plumbing import keys
 def has_invisible_characters(value, *, allow=""):
     """Control and format characters (bidirectional overrides, zero-width
     spaces, …) that can hide or reorder what a reader sees."""
+    if value.isprintable():  # no control, format or separator character but the space: the usual case, in C
+        return False
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allow for ch in value)
 
 

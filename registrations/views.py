@@ -4,7 +4,9 @@ one generic view helper; each feature's view names its model and service."""
 import copy
 import functools
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -37,6 +39,14 @@ def _from_link(request, model, purpose):
         return None, token
 
 
+@functools.lru_cache(maxsize=512)
+def _check_mail_url(name, slug, language, prefix):
+    """Where a submission is sent on to: the same for every submission to a
+    form in a language, so worked out once (`language` and `prefix` are the
+    active language and script prefix `reverse` reads)."""
+    return reverse(name, kwargs={"slug": slug})
+
+
 def _submit(request, *, model, form_class, submit, context):
     """The form: valid and not a bot → the service, then "check your mail";
     the answer is the same whether or not the address was known."""
@@ -44,7 +54,8 @@ def _submit(request, *, model, form_class, submit, context):
     if request.method == "POST" and form.is_valid():
         if not form.is_bot():
             submit(data=form.stored_data(), language=form.cleaned_data["mail_language"])
-        return redirect(model.url_name("check_mail"), slug=context["event"].slug)
+        url = _check_mail_url(model.url_name("check_mail"), context["event"].slug, get_language(), get_script_prefix())
+        return HttpResponseRedirect(url)
     return render(request, model.template("form.html"), {**context, "form": form})
 
 
