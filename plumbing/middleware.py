@@ -114,7 +114,9 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
     answer carries the same header, set as django-csp sets it (not over a
     header already there, not on an exempted answer or an excluded prefix).
     An answer whose view asks for its own policy (a decorator) or that used a
-    nonce is left to django-csp."""
+    nonce is left to django-csp. Written against django-csp 4.0's
+    process_response (requirements.txt pins it); tests/test_public_post_path.py
+    compares both on plain, decorated, exempted and pre-set answers."""
 
     _built = {}
 

@@ -6,12 +6,19 @@ than the statement it runs: it compiles the INSERT again each time, sends
 pre_save and post_save, and walks the model's parents. Here the statement is
 built once per model and database, and each field still prepares its own
 value (defaults, `pre_save`, sealing, database adaptation), so the bytes
-stored are the ones save() would store. Only for models nothing listens to
-(no pre_save or post_save receiver: `insert` refuses one that has)."""
+stored are the ones save() would store.
+
+Only for what it can write as save() would, and it refuses the rest with
+TypeError: a model something listens to (a pre_save or post_save receiver),
+with its own save(), with parents (multi-table inheritance), or with fields
+the database fills (a generated field, a database default); an object whose
+primary key is already set. An unsaved related object is refused as save()
+refuses it (ValueError)."""
 
 import functools
 
 from django.db import connection
+from django.db.models import NOT_PROVIDED, Model
 from django.db.models.signals import post_save, pre_save
 
 
@@ -27,6 +34,10 @@ def params(obj, fields):
 
 @functools.cache
 def _insert_sql(model, vendor):
+    if model.save is not Model.save or model._meta.parents:
+        raise TypeError(f"{model._meta.label} saves itself or has parents: save() it")
+    if any(f.generated or f.db_default is not NOT_PROVIDED for f in model._meta.concrete_fields):
+        raise TypeError(f"{model._meta.label} has fields the database fills: save() it")
     qn = connection.ops.quote_name
     fields = fields_of(model)
     sql = (
@@ -44,7 +55,10 @@ def insert(obj):
     model = type(obj)
     if pre_save.has_listeners(model) or post_save.has_listeners(model):
         raise TypeError(f"{model._meta.label} has save receivers: save() it")
+    if obj.pk is not None:
+        raise TypeError("insert writes new rows: this one has its primary key")
     sql, fields = _insert_sql(model, connection.vendor)
+    obj._prepare_related_fields_for_save(operation_name="insert")
     with connection.cursor() as cursor:
         cursor.execute(sql, params(obj, fields))
         obj.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid

@@ -14,7 +14,7 @@ from django.test import RequestFactory, override_settings
 from events.models import Event
 from plumbing import rows
 from plumbing.middleware import CSPMiddleware
-from registrations.models import OutgoingMail
+from registrations.models import OutgoingMail, Signature
 from tests.factories import make_declaration, make_event, make_signature
 
 pytestmark = pytest.mark.django_db
@@ -97,10 +97,16 @@ def test_the_prepared_insert_stores_what_save_stores():
     )
 
 
-def test_a_model_something_listens_to_is_refused():
+def test_what_save_would_write_otherwise_is_refused():
     # Events are public content: their saves empty the page cache (a post_save receiver).
     with pytest.raises(TypeError, match="save receivers"):
         rows.insert(Event(slug="x"))
+    with pytest.raises(TypeError, match="primary key"):
+        rows.insert(OutgoingMail(pk=10**9, kind=OutgoingMail.Kind.CONFIRM))
+    unsaved = Signature()
+    with pytest.raises(ValueError, match="unsaved related object"):
+        rows.insert(OutgoingMail(signature=unsaved, kind=OutgoingMail.Kind.CONFIRM))
+    assert not OutgoingMail.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -117,18 +123,20 @@ def test_the_allowance_migration_keeps_each_mailboxs_latest_mail():
     executor.migrate([before])
     old = executor.loader.project_state([before]).apps.get_model("registrations", "MailboxSend")
     now = timezone.now()
-    for hours, thread in ((30, "signature:1"), (2, "signature:1"), (50, "signature:1"), (30, "media:1")):
+    for hours, thread in ((5, "signature:1"), (2, "signature:1"), (50, "signature:1"), (10, "media:1"), (30, "x:1")):
         old.objects.create(digest="d" * 64, thread=thread, sent_at=now - timedelta(hours=hours))
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     new = executor.loader.project_state([after]).apps.get_model("registrations", "MailboxSend")
     kept = sorted((row.thread, round((now - row.sent_at) / timedelta(hours=1))) for row in new.objects.all())
-    assert kept == [("media:1", 30), ("signature:1", 2)]
+    # The latest of each mailbox's thread; none older than the day, which limits nothing.
+    assert kept == [("media:1", 10), ("signature:1", 2)]
     # The window is counted from the latest: no mail in the thread for 22 more hours.
     assert mailbox_allowance_take(digest="d" * 64, thread="signature:1", now=now) is False
     assert mailbox_allowance_take(digest="d" * 64, thread="signature:1", now=now + timedelta(hours=22, minutes=1))
-    assert mailbox_allowance_take(digest="d" * 64, thread="media:1", now=now)
+    assert mailbox_allowance_take(digest="d" * 64, thread="media:1", now=now) is False
+    assert mailbox_allowance_take(digest="d" * 64, thread="x:1", now=now)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,8 +1,15 @@
 """One row per mailbox and thread: the allowance becomes one upsert (issue 23).
 Of the rows a mailbox has in a thread, the latest is kept (the one the
-24-hour window is counted from); the others are deleted."""
+24-hour window is counted from); the others are deleted, and so is every row
+older than the window (they limit nothing; the daily purge deletes them too).
+So code from before this migration, still answering while it runs, finds
+the constraint in its way only for a mailbox whose mail turns a day old in
+those seconds."""
+
+from datetime import timedelta
 
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def keep_latest(apps, schema_editor):
@@ -12,6 +19,8 @@ def keep_latest(apps, schema_editor):
         f"WHERE later.digest = {table}.digest AND later.thread = {table}.thread "
         f"AND (later.sent_at > {table}.sent_at OR (later.sent_at = {table}.sent_at AND later.id > {table}.id)))"
     )
+    day_ago = schema_editor.connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=24))
+    schema_editor.execute(f"DELETE FROM {table} WHERE sent_at < %s", [day_ago])  # noqa: S608 (the model's table)
 
 
 class Migration(migrations.Migration):

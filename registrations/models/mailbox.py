@@ -1,4 +1,4 @@
-"""The mails a mailbox was sent (one per form and parent a day)."""
+"""The last confirmation mail each mailbox was sent per form and parent (one a day)."""
 
 from django.db import models
 from django.utils import timezone
