@@ -119,14 +119,7 @@ def edit_visibility(site):
     reader = Visitor("127.0.0.6")
     for _ in range(2):
         reader.get(site.b.url + EVENT_PAGE)  # in host b's page cache
-    site.a.manage(
-        "shell",
-        "-c",
-        "from events.models import Event\n"
-        f"event = Event.objects.get(slug={SLUG!r})\n"
-        "event.title_en = 'Two hosts, second title'\n"
-        "event.save()\n",
-    )
+    site.a.retitle(SLUG, "Two hosts, second title")
     saved = time.monotonic()  # the save has committed: its process has exited
     while "Two hosts, second title" not in reader.get(site.b.url + EVENT_PAGE):
         if time.monotonic() - saved > 60:

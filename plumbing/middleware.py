@@ -118,6 +118,7 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
     process_response (requirements.txt pins it); tests/test_public_post_path.py
     compares both on plain, decorated, exempted and pre-set answers."""
 
+    # report_only → (the header, the prefixes it is not sent on), from the settings.
     _built = {}
 
     def process_response(self, request, response):
@@ -126,15 +127,16 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
         if response.status_code in (500, 404) and settings.DEBUG:
             return response
         for header, setting, exempt, report_only in _POLICIES:
-            policy = self._built.get(report_only)
-            if policy is None:
-                policy = self._built[report_only] = csp.utils.build_policy(report_only=report_only)
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            built = self._built.get(report_only)
+            if built is None:
+                prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+                built = self._built[report_only] = (csp.utils.build_policy(report_only=report_only), tuple(prefixes))
+            policy, excluded = built
             if (
                 policy
                 and header not in response
                 and not getattr(response, exempt, False)
-                and not request.path_info.startswith(tuple(prefixes))
+                and not request.path_info.startswith(excluded)
             ):
                 response[header] = policy
         request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)

@@ -22,9 +22,11 @@ from django.db.models import NOT_PROVIDED, Model
 from django.db.models.signals import post_save, pre_save
 
 
+@functools.cache
 def fields_of(model):
-    """The columns a new row writes (all but an automatic primary key)."""
-    return [f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    """The columns a new row writes (all but an automatic primary key),
+    worked out once per model."""
+    return tuple(f for f in model._meta.concrete_fields if not (f.primary_key and f.db_returning))
 
 
 def params(obj, fields):

@@ -43,6 +43,10 @@ def test_a_changed_setting_changes_the_header():
     before = _answer()["Content-Security-Policy"]
     with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}}):
         assert _answer()["Content-Security-Policy"] == "default-src 'none'"
+    excluded = {"EXCLUDE_URL_PREFIXES": ["/en/"], "DIRECTIVES": {"default-src": ["'none'"]}}
+    with override_settings(CONTENT_SECURITY_POLICY=excluded):
+        assert "Content-Security-Policy" not in _answer(path="/en/")
+        assert _answer(path="/ru/")["Content-Security-Policy"] == "default-src 'none'"
     assert _answer()["Content-Security-Policy"] == before
 
 

@@ -174,14 +174,7 @@ def test_an_edit_on_one_host_shows_on_the_other_within_the_page_cache_bound(host
     assert "Two hosts, first title" in _title(reader.get(hosts.b.url + EVENT_PAGE))
     assert "Two hosts, first title" in _title(reader.get(hosts.b.url + EVENT_PAGE))  # kept in b's page cache
     # Staff save the forum on host a (the admin's save: a model save, in a process of host a).
-    hosts.a.manage(
-        "shell",
-        "-c",
-        "from events.models import Event\n"
-        f"event = Event.objects.get(slug={SLUG!r})\n"
-        "event.title_en = 'Two hosts, second title'\n"
-        "event.save()\n",
-    )
+    hosts.a.retitle(SLUG, "Two hosts, second title")
     deadline = time.monotonic() + VISIBLE_WITHIN
     seen = _title(reader.get(hosts.b.url + EVENT_PAGE))
     while "second title" not in seen and time.monotonic() < deadline:

@@ -120,6 +120,16 @@ class Host:
             **kwargs,
         )
 
+    def retitle(self, slug, title):
+        """Staff save the forum `slug` with an English title, on this host
+        (the admin's save: a model save, in a process of this host)."""
+        self.manage(
+            "shell",
+            "-c",
+            f"from events.models import Event\nevent = Event.objects.get(slug={slug!r})\n"
+            f"event.title_en = {title!r}\nevent.save()\n",
+        )
+
     def digests(self, addresses):
         """The stored digests of these addresses, made by this host (its key
         store holds the key): the rows hold no address to look up."""
