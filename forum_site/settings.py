@@ -200,8 +200,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=30),
         # secure_delete: what is erased is overwritten with zeros, not left in free pages.
+        # temp_store=MEMORY: a statement's undo pages (a submission's upsert needs them)
+        # and sorts stay in memory, not in unlinked files of /var/tmp whose bytes stay on
+        # the disk; and a submission opens, writes and unlinks no file for them.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
+            "PRAGMA temp_store=MEMORY;"
         ),
     }
     # Tests use a file, not memory, so WAL and concurrent connections are real.

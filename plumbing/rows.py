@@ -13,13 +13,28 @@ TypeError: a model something listens to (a pre_save or post_save receiver),
 with its own save(), with parents (multi-table inheritance), or with fields
 the database fills (a generated field, a database default); an object whose
 primary key is already set. An unsaved related object is refused as save()
-refuses it (ValueError)."""
+refuses it (ValueError).
+
+What a new row costs is also the indexes it enters: `indexed_when_set` keeps
+a nullable key out of every index but for the rows that hold one."""
 
 import functools
 
 from django.db import connection
-from django.db.models import NOT_PROVIDED, Model
+from django.db.models import NOT_PROVIDED, Index, Model, Q
 from django.db.models.signals import post_save, pre_save
+
+
+def indexed_when_set(*names, prefix):
+    """Indexes of nullable foreign keys (declared with db_index=False) over
+    only the rows that hold one. A lookup by the key (`key = x`, `key IN
+    (...)`: what deleting the row it points to runs) implies it is set, so
+    both databases use the index; a new row without the key writes to none of
+    them (a submission's outbox mail points to one person, not to a forum or
+    a message too)."""
+    return [
+        Index(fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"{prefix}_{name}_set") for name in names
+    ]
 
 
 @functools.cache

@@ -2,7 +2,11 @@
 it did: the Content-Security-Policy built once per process is the one
 django-csp builds, follows a change of the setting and leaves a view's own
 policy to django-csp; the outbox row written as one prepared INSERT holds
-what save() would have stored."""
+what save() would have stored; the keys indexed only where they are set are
+still found through an index."""
+
+import contextlib
+import os
 
 import csp.utils
 import pytest
@@ -174,3 +178,129 @@ def test_one_mail_for_one_mailbox_however_many_submit_at_once():
         thread.join()
     assert sorted(answers) == [False] * 11 + [True]
     assert MailboxSend.objects.filter(digest="e" * 64).count() == 1
+
+
+# The foreign keys indexed only where they are set (migration 0028), by model.
+KEYS_INDEXED_WHERE_SET = {
+    "signature": ("hidden_by", "name_accepted_by"),
+    "outgoingmail": ("registration", "signature", "event", "message"),
+    "mediaregistration": ("decided_by",),
+}
+
+
+def _plan(queryset):
+    """The database's plan for a queryset, with PostgreSQL told to avoid a
+    sequential scan where it can (a test's few rows make one cheapest)."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return queryset.explain()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model_name", "field"), [(m, f) for m, fields in KEYS_INDEXED_WHERE_SET.items() for f in fields]
+)
+def test_a_lookup_by_a_key_set_on_few_rows_uses_its_index(model_name, field):
+    """What deleting the row a key points to runs (`key = x`, `key IN (...)`)
+    finds its rows through the index of the rows that hold the key."""
+    from django.apps import apps
+
+    model = apps.get_model("registrations", model_name)
+    name = next(i.name for i in model._meta.indexes if i.fields == [field])
+    assert _plan(model.objects.filter(**{f"{field}_id": 1})).count(name) >= 1
+    assert name in _plan(model.objects.filter(**{f"{field}_id__in": [1, 2]}))
+
+
+@pytest.mark.django_db
+def test_a_new_signature_and_its_mail_enter_none_of_the_indexes_of_keys_they_lack():
+    """A submission's rows: the signature holds no reviewer, its mail no
+    forum, registration or message; the indexes of those keys stay empty
+    (a row enters an index whose condition it meets, and only then)."""
+    from django.apps import apps
+
+    declaration = make_declaration(make_event())
+    signature = make_signature(declaration)
+    rows.insert(OutgoingMail(signature=signature, kind=OutgoingMail.Kind.CONFIRM))
+    for model_name, fields in KEYS_INDEXED_WHERE_SET.items():
+        model = apps.get_model("registrations", model_name)
+        for field in fields:
+            index = next(i for i in model._meta.indexes if i.fields == [field])
+            held = model.objects.filter(index.condition).count()
+            assert held == (1 if (model_name, field) == ("outgoingmail", "signature") else 0), index.name
+
+
+@pytest.mark.django_db
+def test_deleting_a_reviewer_or_a_signature_still_reaches_their_rows(django_user_model):
+    """SET_NULL and CASCADE go through the partial indexes as they went through the full ones."""
+    reviewer = django_user_model.objects.create_user("reviewer", password="x" * 20)
+    signature = make_signature(make_declaration(make_event()))
+    Signature.objects.filter(pk=signature.pk).update(hidden_by=reviewer, name_accepted_by=reviewer)
+    mail = rows.insert(OutgoingMail(signature=signature, kind=OutgoingMail.Kind.CONFIRM))
+    reviewer.delete()
+    assert Signature.objects.filter(pk=signature.pk, hidden_by=None, name_accepted_by=None).exists()
+    Signature.objects.filter(pk=signature.pk).delete()
+    assert not OutgoingMail.objects.filter(pk=mail.pk).exists()
+
+
+def _key_indexes(table):
+    """The single-column, not unique, unconditional indexes of a table's columns."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {
+        tuple(c["columns"])
+        for name, c in found.items()
+        if c["index"] and not c["unique"] and len(c["columns"]) == 1 and not name.endswith("_set")
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_migration_drops_each_keys_own_index_and_going_back_makes_it_again():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = ("registrations", "0027_mailbox_send_one_row")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    assert {("hidden_by_id",), ("name_accepted_by_id",), ("declaration_id",)} <= _key_indexes("registrations_signature")
+    assert {("signature_id",), ("registration_id",), ("event_id",), ("message_id",)} <= _key_indexes(
+        "registrations_outgoingmail"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert {("hidden_by_id",), ("name_accepted_by_id",), ("declaration_id",)}.isdisjoint(
+        _key_indexes("registrations_signature")
+    )
+    assert _key_indexes("registrations_outgoingmail") == set()
+    assert {("event_id",), ("decided_by_id",)}.isdisjoint(_key_indexes("registrations_mediaregistration"))
+
+
+def _temporary_files():
+    """The files SQLite keeps for a statement's undo (a statement journal) and
+    its sorts: opened in the temporary directory and unlinked at once, so
+    found among the process's open files only."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            found.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return [path for path in found if "etilqs" in path]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own temporary files")
+def test_a_submission_writes_no_temporary_file_on_sqlite():
+    """A submission's upsert inside its transaction needs a statement journal:
+    pages of the rows it changes (sealed values, digests), which SQLite would
+    write to an unlinked file in /var/tmp, bytes left on the disk after the
+    row is erased. With temp_store=MEMORY it stays in memory."""
+    from django.db import transaction
+
+    from registrations.services.declaration import signature_submit
+
+    declaration = make_declaration(make_event())
+    data = {"name": "Ales", "country": "BY", "organisation": "", "email": "ales@example.org", "visibility": "full"}
+    with transaction.atomic():
+        signature_submit(declaration=declaration, data=data, language="en")
+        signature_submit(declaration=declaration, data={**data, "name": "Ales B."}, language="en")
+        assert _temporary_files() == []

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from plumbing import keys
+from plumbing import keys, rows
 from plumbing.sealed import SealedCharField, SealedTextField
 
 from .media import MediaRegistration
@@ -81,7 +81,8 @@ class OutgoingMail(models.Model):
 
     # At most one of these: the person the mail is for; erasing them erases it.
     # (Room for mail that is for no one person's record, such as a note to the
-    # forum's own contact address.)
+    # forum's own contact address.) Each of the four keys is indexed over the
+    # mail that holds it (Meta), so a mail enters one of those indexes at most.
     registration = models.ForeignKey(
         MediaRegistration,
         on_delete=models.CASCADE,
@@ -89,18 +90,37 @@ class OutgoingMail(models.Model):
         blank=True,
         related_name="mails",
         verbose_name=_("registration"),
+        db_index=False,
     )
     signature = models.ForeignKey(
-        Signature, on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("signature")
+        Signature,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("signature"),
+        db_index=False,
     )
     # Mail for no person's record: a note to this forum's contact address,
     # whose address is read when the mail is sent.
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+        db_index=False,
     )
     # The message it carries (kind "message"); its text is rendered in the person's language.
     message = models.ForeignKey(
-        "Message", on_delete=models.CASCADE, null=True, blank=True, related_name="mails", verbose_name=_("message")
+        "Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("message"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # The language the mail is written in, where it is not the person's own:
@@ -118,7 +138,10 @@ class OutgoingMail(models.Model):
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_status_next"),
+            *rows.indexed_when_set("registration", "signature", "event", "message", prefix="mail"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(registration__isnull=True) | Q(signature__isnull=True),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, HttpsURLField
-from plumbing import keys
+from plumbing import keys, rows
 from plumbing.sealed import SealedCharField, SealedMixin, SealedTextField
 
 from .counters import MediaCounter
@@ -46,8 +46,9 @@ class MediaRegistration(OptInPerson):
         BLOGGER = "blogger", _("Blogger")
         OTHER = "other", _("Other")
 
+    # No index of its own: the unique (event, digest) and (event, status) begin with it.
     event = models.ForeignKey(
-        Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event")
+        Event, on_delete=models.PROTECT, related_name="media_registrations", verbose_name=_("event"), db_index=False
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
     outlet = SealedCharField(_("media outlet"), max_length=200)
@@ -66,6 +67,7 @@ class MediaRegistration(OptInPerson):
         blank=True,
         related_name="+",
         verbose_name=_("decided by"),
+        db_index=False,  # rows.indexed_when_set below
     )
     decision_reason = SealedTextField(_("reason given to the registrant"), max_length=1000, blank=True)
     # The SEQUENCE of the last invitation sent to this journalist: approved
@@ -106,6 +108,7 @@ class MediaRegistration(OptInPerson):
             models.Index(fields=["role"], name="media_reg_role"),
             # The admin's search: a whole address without the event (a name's words: MediaRegistrationWord).
             models.Index(fields=["email_digest"], name="media_reg_digest"),
+            *rows.indexed_when_set("decided_by", prefix="media_reg"),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plumbing import rows
 from plumbing.sealed import SealedCharField, is_erased
 
 from .counters import SignatureCounter
@@ -65,8 +66,13 @@ class Signature(OptInPerson):
         INITIALS = "initials", _("Show only my initials")
         HIDDEN = "hidden", _("Do not show my name, only count my signature")
 
+    # No index of its own: the unique (declaration, digest) and the public list's begin with it.
     declaration = models.ForeignKey(
-        Declaration, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("declaration")
+        Declaration,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("declaration"),
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED)
     organisation = SealedCharField(_("organisation or title"), max_length=200, blank=True)
@@ -80,6 +86,7 @@ class Signature(OptInPerson):
         blank=True,
         related_name="+",
         verbose_name=_("hidden by"),
+        db_index=False,  # rows.indexed_when_set below
     )
     name_accepted_at = models.DateTimeField(_("name accepted for the list"), null=True, blank=True)
     name_accepted_by = models.ForeignKey(
@@ -89,6 +96,7 @@ class Signature(OptInPerson):
         blank=True,
         related_name="+",
         verbose_name=_("name accepted by"),
+        db_index=False,  # rows.indexed_when_set below
     )
 
     confirmed_status = Status.CONFIRMED
@@ -122,6 +130,7 @@ class Signature(OptInPerson):
             ),
             # The admin's search: a whole address without the Declaration (a name's words: SignatureWord).
             models.Index(fields=["email_digest"], name="signature_digest"),
+            *rows.indexed_when_set("hidden_by", "name_accepted_by", prefix="signature"),
         ]
 
     def __str__(self):
