@@ -1,6 +1,7 @@
 import copy
 import functools
 import re
+import threading
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
@@ -8,7 +9,9 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +29,59 @@ class SharedChoicesField(forms.ChoiceField):
     def __deepcopy__(self, memo):
         result = forms.Field.__deepcopy__(self, memo)
         result._choices = self._choices
+        result.widget._choices = self.widget._choices
         return result
+
+
+# The copies _field_copy makes as these make them.
+_PLAIN_FIELD_COPIES = frozenset(
+    {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__, SharedChoicesField.__deepcopy__}
+)
+_PLAIN_WIDGET_COPIES = frozenset({forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__})
+
+
+def _field_copy(field):
+    """A form's own copy of a field, as Field.__deepcopy__ makes it (the field
+    and its widget copied, their attributes, error messages and validators
+    each the copy's own; choices copied, or shared by a SharedChoicesField),
+    without copy.copy's general machinery: a form copies every field each
+    time it is made. A field or widget of another class is deep-copied by
+    its own __deepcopy__."""
+    if (
+        type(field).__deepcopy__ not in _PLAIN_FIELD_COPIES
+        or type(field.widget).__deepcopy__ not in _PLAIN_WIDGET_COPIES
+    ):
+        return copy.deepcopy(field)
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    widget = copied.widget = object.__new__(type(field.widget))
+    widget.__dict__.update(field.widget.__dict__)
+    widget.attrs = field.widget.attrs.copy()
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    if isinstance(field, SharedChoicesField):
+        return copied  # the field's and its widget's choices shared
+    if isinstance(field.widget, forms.widgets.ChoiceWidget):
+        widget.choices = copy.copy(field.widget.choices)
+    if isinstance(field, forms.ChoiceField):
+        copied._choices = copy.deepcopy(field._choices)
+    return copied
+
+
+class CopiedFields(dict):
+    """A form class's fields, which each new form copies with `_field_copy`
+    (Django deep-copies its class's fields for every form)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+def _consent_text(text):
+    return format_html('{} <a href="{}">{}</a>', text, reverse("registrations:privacy"), _("privacy notice"))
+
+
+_consent_label = lazy(_consent_text, SafeString)
+_preparing = threading.Lock()
 
 
 class CountryField(SharedChoicesField):
@@ -84,15 +139,33 @@ class PersonForm(VisibleTextForm, forms.Form):
     consent_text = consent_required = submit_label = None
 
     def __init__(self, *args, **kwargs):
+        if not isinstance(vars(type(self)).get("base_fields"), CopiedFields):
+            with _preparing:
+                if not isinstance(vars(type(self)).get("base_fields"), CopiedFields):
+                    type(self).prepare_fields()
         super().__init__(*args, **kwargs)
         self.fields["mail_language"].initial = get_language()
+
+    @classmethod
+    def prepare_fields(cls):
+        """What every form of the class shows the same, set once on the class's
+        fields (each form copies them) instead of on each form's copy: a
+        submission that only redirects renders none of it. The consent label
+        is built when shown, in the language of the page showing it. Each field
+        changed is the class's own copy first: a field declared here is one
+        object in every subclass's fields."""
+        cls.base_fields = {name: copy.deepcopy(field) for name, field in cls.base_fields.items()}
         for name, label in (("name", _("Full name")), ("email", _("E-mail"))):
-            self.fields[name].label = label
-            self.fields[name].widget.attrs["autocomplete"] = name
-        self.fields["consent"].error_messages["required"] = self.consent_required
-        self.fields["consent"].label = format_html(
-            '{} <a href="{}">{}</a>', self.consent_text, reverse("registrations:privacy"), _("privacy notice")
-        )
+            cls.base_fields[name].label = label
+            cls.base_fields[name].widget.attrs["autocomplete"] = name
+        cls.base_fields["consent"].error_messages["required"] = cls.consent_required
+        cls.base_fields["consent"].label = _consent_label(cls.consent_text)
+        cls.prepare_own_fields()
+        cls.base_fields = CopiedFields(cls.base_fields)
+
+    @classmethod
+    def prepare_own_fields(cls):
+        """A form's own changes to its fields, made once (see prepare_fields)."""
 
     @functools.cached_property
     def helper(self):
@@ -161,11 +234,12 @@ class MediaRegistrationForm(PersonForm, forms.ModelForm):
             "interview_request": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("Choose a role")), *list(MediaRegistration.Role.choices)]
-        self.fields["phone"].validators.append(phone_validator)
-        self.fields["work_url"].assume_scheme = "https"
+    @classmethod
+    def prepare_own_fields(cls):
+        cls.base_fields["role"].choices = [("", _("Choose a role")), *list(MediaRegistration.Role.choices)]
+        if phone_validator not in cls.base_fields["phone"].validators:
+            cls.base_fields["phone"].validators.append(phone_validator)
+        cls.base_fields["work_url"].assume_scheme = "https"
 
     def layout(self):
         return [

@@ -304,3 +304,49 @@ def test_a_submission_writes_no_temporary_file_on_sqlite():
         signature_submit(declaration=declaration, data=data, language="en")
         signature_submit(declaration=declaration, data={**data, "name": "Ales B."}, language="en")
         assert _temporary_files() == []
+
+
+def test_each_form_has_its_own_copy_of_every_field_and_widget():
+    """The forms' fields are copied as Django's deep copy copies them: what
+    a form (or crispy, rendering it) changes on its fields stays in that form,
+    and the two forms, which share the fields PersonForm declares, keep their
+    own consent message."""
+    from django.utils import translation
+
+    from registrations.forms import MediaRegistrationForm, SignatureForm
+
+    with translation.override("en"):
+        first, second, media = SignatureForm(), SignatureForm(), MediaRegistrationForm()
+        for name, field in first.fields.items():
+            other = second.fields[name]
+            assert field is not other, name
+            assert field.widget is not other.widget, name
+            assert field.widget.attrs is not other.widget.attrs
+            assert field.error_messages is not other.error_messages
+            assert field.validators is not other.validators
+            assert field.widget.attrs == other.widget.attrs
+            assert field.label == other.label
+        first.fields["name"].widget.attrs["class"] = "is-invalid"
+        first.fields["consent"].error_messages["required"] = "changed"
+        first.fields["visibility"].choices = [("full", "Full")]
+        assert "class" not in SignatureForm().fields["name"].widget.attrs
+        assert SignatureForm().fields["consent"].error_messages["required"] != "changed"
+        assert len(SignatureForm().fields["visibility"].choices) == 3
+        assert SignatureForm().fields["consent"].error_messages["required"] == SignatureForm.consent_required
+        assert media.fields["consent"].error_messages["required"] == MediaRegistrationForm.consent_required
+        assert media.fields["role"].choices[0] == ("", "Choose a role")
+        assert media.fields["phone"].validators.count(media.fields["phone"].validators[-1]) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "notice"), [("en", "privacy notice"), ("ru", "уведомлении о конфиденциальности")])
+def test_the_consent_label_is_built_in_the_language_of_the_page_showing_it(client, language, notice):
+    from bs4 import BeautifulSoup
+
+    event = make_event()
+    make_declaration(event)
+    page = client.get(f"/{language}/events/{event.slug}/declaration/sign/")
+    label = BeautifulSoup(page.content, "html.parser").select_one("label[for=id_consent]")
+    link = label.select_one("a")
+    assert link["href"] == f"/{language}/privacy/"
+    assert link.get_text(strip=True).lower() == notice
