@@ -76,6 +76,15 @@ class CopiedFields(dict):
         return {name: _field_copy(field) for name, field in self.items()}
 
 
+def _unique_in_form(form_class):
+    """Whether the form holds every field of a unique field or constraint of its model."""
+    model, asked = form_class._meta.model, set(form_class.base_fields)
+    unique = [[f.name] for f in model._meta.fields if f.unique and not f.primary_key]
+    unique += [list(c.fields) for c in model._meta.total_unique_constraints]
+    unique += [list(together) for together in model._meta.unique_together]
+    return any(set(fields) <= asked for fields in unique)
+
+
 def _consent_text(text):
     return format_html('{} <a href="{}">{}</a>', text, reverse("registrations:privacy"), _("privacy notice"))
 
@@ -161,6 +170,7 @@ class PersonForm(VisibleTextForm, forms.Form):
         cls.base_fields["consent"].error_messages["required"] = cls.consent_required
         cls.base_fields["consent"].label = _consent_label(cls.consent_text)
         cls.prepare_own_fields()
+        cls.unique_in_form = _unique_in_form(cls)
         cls.base_fields = CopiedFields(cls.base_fields)
 
     @classmethod
@@ -183,6 +193,14 @@ class PersonForm(VisibleTextForm, forms.Form):
 
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))
+
+    def validate_unique(self):
+        """As ModelForm checks it, where the form holds every field of some
+        unique constraint of the model; a person's row is unique per forum
+        and mailbox, neither of which the form holds (the service's upsert
+        keeps it), and ModelForm would build a query only to skip it."""
+        if self.unique_in_form:
+            super().validate_unique()
 
     def stored_data(self):
         """The fields the service stores: exactly what the form asked (the

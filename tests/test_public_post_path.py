@@ -350,3 +350,19 @@ def test_the_consent_label_is_built_in_the_language_of_the_page_showing_it(clien
     link = label.select_one("a")
     assert link["href"] == f"/{language}/privacy/"
     assert link.get_text(strip=True).lower() == notice
+
+
+def test_a_form_checks_uniqueness_only_where_it_holds_a_unique_constraints_fields(django_user_model):
+    from django import forms
+
+    from registrations.forms import MediaRegistrationForm, SignatureForm, _unique_in_form
+
+    class UsernameForm(forms.ModelForm):
+        class Meta:
+            model = django_user_model
+            fields = ["username"]
+
+    # A person's row is unique per forum (or Declaration) and mailbox digest: not form fields.
+    assert not _unique_in_form(SignatureForm)
+    assert not _unique_in_form(MediaRegistrationForm)
+    assert _unique_in_form(UsernameForm)
