@@ -20,19 +20,18 @@ UNINDEXED = [
 
 
 def drop_key_indexes(apps, schema_editor):
-    """Drop each key's own index, found by what it is (not unique, on that one
-    column), as AlterField would but without rebuilding the table, which
-    SQLite's AlterField does: at a million signatures, minutes of the site
-    locked."""
+    """Drop each key's own index, by the name Django gave it (an index someone
+    added by hand is left alone), as AlterField would but without rebuilding
+    the table, which SQLite's AlterField does: a copy of the table and all its
+    indexes, three times for the signatures."""
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         for model_name, field_name in UNINDEXED:
             model = apps.get_model("registrations", model_name)
-            column = model._meta.get_field(field_name).column
-            table = model._meta.db_table
-            for name, found in connection.introspection.get_constraints(cursor, table).items():
-                if found["index"] and not found["unique"] and found["columns"] == [column]:
-                    schema_editor.execute(schema_editor._delete_index_sql(model, name))
+            table, column = model._meta.db_table, model._meta.get_field(field_name).column
+            name = schema_editor._create_index_name(table, [column])
+            if name in connection.introspection.get_constraints(cursor, table):
+                schema_editor.execute(schema_editor._delete_index_sql(model, name))
 
 
 def make_key_indexes(apps, schema_editor):
