@@ -24,13 +24,15 @@ def drop_key_indexes(apps, schema_editor):
     added by hand is left alone), as AlterField would but without rebuilding
     the table, which SQLite's AlterField does: a copy of the table and all its
     indexes, three times for the signatures."""
-    connection = schema_editor.connection
+    connection, found = schema_editor.connection, {}
     with connection.cursor() as cursor:
         for model_name, field_name in UNINDEXED:
             model = apps.get_model("registrations", model_name)
             table, column = model._meta.db_table, model._meta.get_field(field_name).column
+            if table not in found:
+                found[table] = connection.introspection.get_constraints(cursor, table)
             name = schema_editor._create_index_name(table, [column])
-            if name in connection.introspection.get_constraints(cursor, table):
+            if name in found[table]:
                 schema_editor.execute(schema_editor._delete_index_sql(model, name))
 
 
