@@ -176,7 +176,7 @@ def media_register(request, slug):
         request,
         model=MediaRegistration,
         form_class=MediaRegistrationForm,
-        submit=functools.partial(services.registration_submit, event=event),
+        submit=functools.partial(services.submission_take, model=MediaRegistration, parent=event),
         context={"event": event},
     )
 
@@ -334,7 +334,7 @@ def declaration_sign(request, slug):
         request,
         model=Signature,
         form_class=SignatureForm,
-        submit=functools.partial(services.signature_submit, declaration=declaration),
+        submit=functools.partial(services.submission_take, model=Signature, parent=declaration),
         context=context,
     )
 

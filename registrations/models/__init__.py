@@ -11,6 +11,7 @@ from .forums import Declaration, DeclarationQuerySet, MediaAccreditation, accred
 from .mail import Message, OutgoingMail
 from .mailbox import MailboxSend
 from .media import MediaRegistration, MediaRegistrationWord, ReviewEntry
+from .pending import PendingSubmission
 from .people import OptInPerson, OptInQuerySet, name_words, new_link_key, new_seal_id, word_digest
 from .signatures import Signature, SignatureQuerySet, SignatureWord, initials
 
@@ -27,6 +28,7 @@ __all__ = [
     "OptInPerson",
     "OptInQuerySet",
     "OutgoingMail",
+    "PendingSubmission",
     "ReviewEntry",
     "ShardedCounter",
     "Signature",

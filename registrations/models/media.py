@@ -114,6 +114,11 @@ class MediaRegistration(OptInPerson):
     def __str__(self):
         return _("Media registration #%(number)s") % {"number": self.pk}
 
+    @staticmethod
+    def forum_of(event):
+        """The forum (event) id of a registration's parent: the event itself."""
+        return event.pk
+
     @property
     def forum_id(self):
         return self.event_id

@@ -148,6 +148,11 @@ class Signature(OptInPerson):
     def event(self):
         return self.declaration.event
 
+    @staticmethod
+    def forum_of(declaration):
+        """The forum (event) id of a Declaration, a signature's parent."""
+        return declaration.event_id
+
     @property
     def forum_id(self):
         if "declaration" in self._state.fields_cache:

@@ -19,6 +19,7 @@ from .declaration import (
     signature_unhide,
 )
 from .forums import event_copy
+from .intake import submission_take, submissions_store
 from .invitations import invitation_holders_behind, invitation_update_send
 from .media import (
     DecisionError,
@@ -88,5 +89,7 @@ __all__ = [
     "signature_names_accept",
     "signature_submit",
     "signature_unhide",
+    "submission_take",
+    "submissions_store",
     "unconfirmed_purge",
 ]

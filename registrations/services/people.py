@@ -134,7 +134,7 @@ def _upsert(model, statement):
     return person, person.version == 1 and not person.is_confirmed
 
 
-def person_submit(*, model, parent, data, language):
+def person_submit(*, model, parent, data, language, now=None):
     """Take a submission. A new mailbox gets a row; an unconfirmed one gets
     the new data and its next version (the links already sent keep working
     and now show it); a confirmed one is left as it is. A confirmation mail,
@@ -149,9 +149,10 @@ def person_submit(*, model, parent, data, language):
     known address, or one over its allowance, from a new one.
 
     What needs no database is done before the transaction: on SQLite it
-    holds the one write lock, which other submissions wait for."""
+    holds the one write lock, which other submissions wait for. `now`: when
+    the person submitted (and consented), if not now (`services.intake`)."""
     digest = email_digest(data["email"])
-    now = timezone.now()
+    now = now or timezone.now()
     values = {**data, "mail_language": language, "consent_at": now, "submitted_at": now}
     statement = _upsert_statement(model=model, parent=parent, digest=digest, values=values)
     with transaction.atomic():

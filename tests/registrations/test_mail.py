@@ -50,7 +50,7 @@ def test_smtp_down_during_registration_saves_it_and_sends_later(client, event, m
     mail_server.start()
     out = io.StringIO()
     call_command("send_queued_mail", stdout=out)
-    assert out.getvalue().strip() == "1 mail sent"
+    assert out.getvalue().strip() == "0 submissions stored, 1 mail sent"
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == ("sent", 2)
     (message,) = mail_server.to("iryna@example.org")

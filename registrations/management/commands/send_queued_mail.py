@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services import mail_send_due
+from registrations.services import mail_send_due, submissions_store
 
 
 class Command(BaseCommand):
@@ -11,5 +11,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        stored = submissions_store()
         sent = mail_send_due()
-        self.stdout.write(f"{sent} mail sent")
+        self.stdout.write(f"{stored} submissions stored, {sent} mail sent")

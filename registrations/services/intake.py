@@ -1,0 +1,170 @@
+"""A public form's submission: taken in one INSERT, stored by the worker.
+
+The POST of the sign form and of the media form writes one row
+(`PendingSubmission`, what the person typed, sealed under the forum's key)
+in its own transaction and answers: on SQLite that transaction holds the one
+write lock, so it is as short as a write can be, and every submission, new
+address or known, runs the same statement. The worker (`store_submissions`,
+queued at most once a MAIL_BATCH_SECONDS per process, like the mail's own
+task) then stores each one as `person_submit` always did (the mailbox's
+allowance, the person's row, the confirmation mail) and deletes it, then
+sends the mail now due. Where the task backend cannot defer (the immediate
+backend of development and tests), the submission is stored at once, after
+its commit, in the request.
+
+Nothing is lost between the two: a submission answered with a redirect is a
+committed row, and a row is deleted only in the transaction that stores it.
+One the worker cannot store (its forum deleted, or its key destroyed, since)
+is dropped, and the log says which forum, never who."""
+
+import json
+import logging
+import threading
+import time
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django_tasks import task
+
+from events.models import Event
+from plumbing import keys
+
+from ..models import Declaration, MediaRegistration, PendingSubmission, Signature
+from .outbox import mail_send_due
+from .people import person_submit
+
+logger = logging.getLogger(__name__)
+
+MODELS = {model.feature: model for model in (Signature, MediaRegistration)}
+PARENTS = {Signature.feature: Declaration, MediaRegistration.feature: Event}
+
+
+def _associated(feature, parent_id):
+    return f"{PendingSubmission._meta.label}:{feature}:{parent_id}".encode()
+
+
+@task()
+def store_submissions():
+    """Store every pending submission, then send the mail now due."""
+    submissions_store()
+    mail_send_due()
+
+
+# The time (monotonic) until which a batch task this process queued, and saw
+# committed, has not yet run: a submission committed before then is stored by it.
+_batch = {"until": 0.0}
+_batch_lock = threading.Lock()
+
+
+def _deferred():
+    return settings.MAIL_BATCH_SECONDS > 0 and store_submissions.get_backend().supports_defer
+
+
+def _queue_batch():
+    """In the submission's transaction: make sure a task will store it, one
+    task a window per process (as the outbox's batch)."""
+    window = settings.MAIL_BATCH_SECONDS
+    now = time.monotonic()
+    # Some margin: this transaction commits before the batch runs.
+    if _batch["until"] - now > window / 2:
+        return
+    until = now + window
+    store_submissions.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
+
+    def committed():
+        with _batch_lock:
+            _batch["until"] = max(_batch["until"], until)
+
+    transaction.on_commit(committed)
+
+
+def submission_take(*, model, parent, data, language):
+    """A public form's valid submission: one sealed row, one INSERT, one
+    transaction; stored as a person by `submissions_store`."""
+    now = timezone.now()
+    text = json.dumps({"data": data, "language": language})
+    sealed = keys.seal(keys.forum_key_name(model.forum_of(parent)), text, _associated(model.feature, parent.pk))
+    table = connection.ops.quote_name(PendingSubmission._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (feature, parent_id, sealed, received_at) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            "RETURNING id",
+            [model.feature, parent.pk, sealed, connection.ops.adapt_datetimefield_value(now)],
+        )
+        (pk,) = cursor.fetchone()
+        deferred = _deferred()
+        if deferred:
+            _queue_batch()
+    if not deferred:  # no worker to wait for (development, tests): stored now, after the commit
+        submissions_store(ids=[pk])
+    return pk
+
+
+def _taken(pk):
+    """Delete one pending submission and return it (None if another worker
+    took it): the caller's transaction stores it or puts it back."""
+    table = connection.ops.quote_name(PendingSubmission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id = %s RETURNING feature, parent_id, sealed, received_at",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    feature, parent_id, sealed, received_at = row
+    if isinstance(received_at, str):
+        received_at = parse_datetime(received_at)
+    if timezone.is_naive(received_at):  # SQLite's RETURNING: the stored UTC time, without its zone
+        received_at = received_at.replace(tzinfo=UTC)
+    return feature, parent_id, sealed, received_at
+
+
+def _store_one(pk):
+    """Store one pending submission in one transaction; returns the person
+    row, or None (taken by another worker, or dropped)."""
+    with transaction.atomic():
+        taken = _taken(pk)
+        if taken is None:
+            return None
+        feature, parent_id, sealed, received_at = taken
+        model = MODELS.get(feature)
+        parent = PARENTS[feature].objects.filter(pk=parent_id).first() if model else None
+        if parent is None:
+            logger.warning("a pending submission (%s) was dropped: its form's parent is gone", feature)
+            return None
+        forum = model.forum_of(parent)
+        text = keys.unseal(keys.forum_key_name(forum), sealed, _associated(feature, parent_id))
+        if text is None:
+            logger.warning("a pending submission to forum %s was dropped: it cannot be opened", forum)
+            return None
+        submitted = json.loads(text)
+        return person_submit(
+            model=model, parent=parent, data=submitted["data"], language=submitted["language"], now=received_at
+        )
+
+
+def submissions_store(*, ids=None, batch=500):
+    """Store pending submissions, oldest first: those in `ids`, or every one
+    there is (in batches of `batch`). A failure leaves its submission for the
+    next run and goes on with the others. Returns how many were stored."""
+    stored = 0
+    last = 0
+    while True:
+        pending = PendingSubmission.objects.filter(pk__gt=last).order_by("pk")
+        if ids is not None:
+            pending = pending.filter(pk__in=ids)
+        keys_ = list(pending.values_list("pk", flat=True)[:batch])
+        if not keys_:
+            return stored
+        for pk in keys_:
+            try:
+                stored += _store_one(pk) is not None
+            except Exception as error:  # left for the next run; the others go on
+                logger.error("a pending submission was not stored (%s): left for the next run", type(error).__name__)
+        last = keys_[-1]
+        if ids is not None:
+            return stored
