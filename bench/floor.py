@@ -18,8 +18,11 @@ loaded one at a time and interleaved (site, floor, site, floor, ...):
    a static file (wrk -c50, Accept-Encoding: gzip, as bench/surge.py: the
    app answers from its page cache, nginx gzips on the fly); nginx measured
    before and after the app, the mean taken.
-The rate limits are raised by name (as bench/signing.py does); mail is
-queued to the database (django_tasks_db), no worker runs.
+The rate limits are raised by name (as bench/signing.py does); the POSTs'
+submissions wait for the database worker (django_tasks_db), which does not
+run during the load: afterwards the worker's own pace is measured, storing
+the submissions the load left (each as its person's row and confirmation
+mail, the mail left queued), in rows a second.
 
 Usage: python bench/floor.py [--sizes 0,1000000] [--databases sqlite,postgres] [--rounds 2]
        [--duration 10] [--rate 200] [--postgres-url postgres://postgres@127.0.0.1:5432/forum_site_bench]
@@ -44,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from signing import (
     GUNICORN,
     PAGES,
+    PYTHON,
     ROOT,
     SIGN,
     SIGN_LUA,
@@ -67,6 +71,14 @@ OPEN_ACCREDITATION = (
     "from datetime import timedelta; from django.utils import timezone; "
     "from registrations.models import MediaAccreditation; "
     f"MediaAccreditation.objects.filter(event__slug='{SLUG}').update(closes_at=timezone.now() + timedelta(days=30))"
+)
+# The worker's pace: the oldest 3,000 submissions the load left, stored as the worker stores them.
+STORE_PACE = (
+    "import time; from registrations.models import PendingSubmission; from registrations.services import intake; "
+    "left = PendingSubmission.objects.count(); "
+    "ids = list(PendingSubmission.objects.order_by('pk').values_list('pk', flat=True)[:3000]); "
+    "started = time.perf_counter(); stored = intake.submissions_store(ids=ids, batch=len(ids)); "
+    "print(left, stored, time.perf_counter() - started)"
 )
 # The headers of one answer, not the site's every-answer set.
 PER_ANSWER = {"date", "server", "location", "content-length", "content-type", "set-cookie", "connection", "vary"}
@@ -242,7 +254,12 @@ def one_case(kind, size, args, tmp):
         if floor_process:
             stop(floor_process)
     nginx = statistics.mean([static["event page"], static_again["event page"]])
-    return {"rounds": rounds, "event": app_event, "nginx": nginx, "headers": headers}
+    pace = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", STORE_PACE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    left, stored, seconds = int(pace[-3]), int(pace[-2]), float(pace[-1])
+    worker = {"left": left, "stored": stored, "seconds": seconds}
+    return {"rounds": rounds, "event": app_event, "nginx": nginx, "headers": headers, "worker": worker}
 
 
 def report(kind, size, result):
@@ -293,6 +310,13 @@ def report(kind, size, result):
         f"| {PAGES[1][1]} | {event['rps']:.0f} | {event['p99']:.1f} | {result['nginx']:.0f} "
         f"| {event['rps'] / result['nginx']:.2f} |"
     )
+    worker = result["worker"]
+    print()
+    print(
+        f"The worker, alone afterwards: {worker['left']:,} submissions waiting after the load; it stored "
+        f"{worker['stored']:,} (person row, allowance, confirmation mail queued) in {worker['seconds']:.1f} s, "
+        f"{worker['stored'] / worker['seconds']:.0f}/s."
+    )
     print()
     print(
         f"Sign POST / floor: median {statistics.median(ratios):.2f} (rounds {', '.join(f'{x:.2f}' for x in ratios)}); "
@@ -315,7 +339,7 @@ def main():
     print(f"# {args.rate:.0f}/s offered for {args.duration} s (open loop), {args.rounds} interleaved rounds")
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores shared with other work; "
-        "gunicorn.conf.py as shipped for both; mail queued to the database, no worker"
+        "gunicorn.conf.py as shipped for both; submissions and mail wait for the database worker, not running"
     )
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # nginx's workers run as an unprivileged user

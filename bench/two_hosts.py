@@ -253,6 +253,8 @@ def main():
             started = time.monotonic()
             asyncio.run(surge.run(kill, args.kill_at))
             elapsed = time.monotonic() - started
+            # The surge's submissions wait for the worker (none runs here): stored first.
+            site.b.manage("store_submissions")
             present, stored = rows_present(DATABASE, site.b, surge.redirected, first_id)
         finally:
             if nginx:

@@ -139,6 +139,7 @@ def test_rate_limits_count_once_across_both_hosts(hosts):
         statuses.append(visitor.post(host.url + SIGN, signature(n, "limit"))[0])
     # As on one host: the seventh is refused, on whichever host it lands.
     assert statuses == [302] * LIMIT + [429] * 4
+    assert hosts.b.manage("store_submissions").stdout.strip() == f"{LIMIT} submissions stored"
     digests = hosts.a.digests(f"two-hosts-limit-{n}@example.org" for n in range(LIMIT + 4))
     stored = _sql(hosts, "SELECT count(*) FROM registrations_signature WHERE email_digest = ANY(%s)", (digests,))
     assert stored == [(LIMIT,)]
@@ -199,18 +200,24 @@ def _due(site):
     return _sql(site, "SELECT count(*) FROM registrations_outgoingmail WHERE status IN ('queued', 'retrying')")[0][0]
 
 
-def test_two_senders_on_two_hosts_send_each_mail_once(hosts, inbox):
+def _pending(site):
+    return _sql(site, "SELECT count(*) FROM registrations_pendingsubmission")[0][0]
+
+
+def test_two_senders_on_two_hosts_store_each_submission_and_send_each_mail_once(hosts, inbox):
     _queue_mail(hosts, 30, "mail")
-    due = _due(hosts)
+    # Waiting for the worker (services.intake); both senders store them, then send.
+    due = _due(hosts) + _pending(hosts)
     assert due >= 30
     before = len(inbox.messages)
     senders = [host.popen_manage("send_queued_mail") for host in (hosts.a, hosts.b)]
     for sender in senders:
         assert sender.wait(timeout=300) == 0
     sent = inbox.ids()[before:]
-    assert len(sent) == due  # every mail once: none twice, none lost
+    assert len(sent) == due  # every submission stored once and its mail sent once: none twice, none lost
     assert len(set(sent)) == due
     assert _due(hosts) == 0
+    assert _pending(hosts) == 0
     assert _sql(hosts, "SELECT count(*) FROM registrations_outgoingmail WHERE status = 'sending'") == [(0,)]
 
 
@@ -237,7 +244,7 @@ def test_a_sender_killed_after_the_server_took_a_mail_resends_it_with_the_same_m
     assert len(inbox.ids(address)) == 1
     # The lease runs out (ten minutes later): host a's sender sends it again.
     _sql(hosts, "UPDATE registrations_outgoingmail SET next_attempt_at = now() WHERE id = %s", (mail_id,))
-    assert hosts.a.manage("send_queued_mail").stdout.strip() == "1 mail sent"
+    assert hosts.a.manage("send_queued_mail").stdout.strip() == "0 submissions stored, 1 mail sent"
     first, again = inbox.ids(address)
     assert first == again  # the same Message-ID: the recipient's client shows it once
     assert _sql(hosts, "SELECT status FROM registrations_outgoingmail WHERE id = %s", (mail_id,)) == [("sent",)]
