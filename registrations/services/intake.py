@@ -123,16 +123,20 @@ def _taken(pk):
     return feature, parent_id, sealed, received_at
 
 
-def _store_one(pk):
-    """Store one pending submission in one transaction; returns the person
-    row, or None (taken by another worker, or dropped)."""
+def _store_one(pk, parents=None):
+    """Store one pending submission in one transaction (a savepoint in the
+    caller's); returns the person row, or None (taken by another worker, or
+    dropped). `parents`: the forms' parents read so far, by (feature, id)."""
+    parents = {} if parents is None else parents
     with transaction.atomic():
         taken = _taken(pk)
         if taken is None:
             return None
         feature, parent_id, sealed, received_at = taken
         model = MODELS.get(feature)
-        parent = PARENTS[feature].objects.filter(pk=parent_id).first() if model else None
+        if model and (feature, parent_id) not in parents:
+            parents[feature, parent_id] = PARENTS[feature].objects.filter(pk=parent_id).first()
+        parent = parents.get((feature, parent_id))
         if parent is None:
             logger.warning("a pending submission (%s) was dropped: its form's parent is gone", feature)
             return None
@@ -147,10 +151,29 @@ def _store_one(pk):
         )
 
 
+# Submissions stored in one transaction: fewer commits for the worker, and on
+# SQLite the write lock held for a few tens of milliseconds at most, which a
+# POST arriving meanwhile waits for.
+TOGETHER = 20
+
+
+def _store_together(pks):
+    """Store these submissions in one transaction, each in a savepoint of
+    its own: a failure leaves its submission for the next run and goes on."""
+    stored, parents = 0, {}
+    with transaction.atomic():
+        for pk in pks:
+            try:
+                stored += _store_one(pk, parents) is not None
+            except Exception as error:  # left for the next run; the others go on
+                logger.error("a pending submission was not stored (%s): left for the next run", type(error).__name__)
+    return stored
+
+
 def submissions_store(*, ids=None, batch=500):
     """Store pending submissions, oldest first: those in `ids`, or every one
-    there is (in batches of `batch`). A failure leaves its submission for the
-    next run and goes on with the others. Returns how many were stored."""
+    there is (read `batch` at a time, stored TOGETHER in a transaction).
+    Returns how many were stored."""
     stored = 0
     last = 0
     while True:
@@ -160,11 +183,8 @@ def submissions_store(*, ids=None, batch=500):
         keys_ = list(pending.values_list("pk", flat=True)[:batch])
         if not keys_:
             return stored
-        for pk in keys_:
-            try:
-                stored += _store_one(pk) is not None
-            except Exception as error:  # left for the next run; the others go on
-                logger.error("a pending submission was not stored (%s): left for the next run", type(error).__name__)
+        for start in range(0, len(keys_), TOGETHER):
+            stored += _store_together(keys_[start : start + TOGETHER])
         last = keys_[-1]
         if ids is not None:
             return stored

@@ -6,6 +6,7 @@ under the forum's key until the worker (the database worker's batch task, as
 in production) stores it as their row and their confirmation mail."""
 
 import io
+import json
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -183,3 +184,28 @@ def test_what_was_typed_is_on_disk_only_sealed_and_gone_once_stored(client, flow
     # its frames in the write-ahead log go at the checkpoint every erasure makes.
     assert erasure._sqlite_checkpoint()
     assert not on_disk(sealed)
+
+
+def test_one_that_cannot_be_stored_is_left_for_the_next_run_and_the_others_are_stored(client, flow, caplog):
+    model, _form, _data, event = flow
+    _post(client, flow, email="before@example.org")
+    # A submission the worker fails on (no address in it), between two good ones.
+    first = PendingSubmission.objects.get()
+    feature, parent_id = first.feature, first.parent_id
+    broken = keys.seal(
+        keys.forum_key_name(event.pk),
+        json.dumps({"data": {"name": NAME}, "language": "en"}),
+        intake._associated(feature, parent_id),
+    )
+    bad = PendingSubmission.objects.create(
+        feature=feature, parent_id=parent_id, sealed=broken, received_at=timezone.now()
+    )
+    _post(client, flow, email="after@example.org")
+    with caplog.at_level(logging.INFO):
+        assert intake.submissions_store() == 2
+    assert list(PendingSubmission.objects.values_list("pk", flat=True)) == [bad.pk]
+    assert model.objects.count() == 2
+    assert OutgoingMail.objects.count() == 2
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "not stored (KeyError): left for the next run" in logged
+    assert NAME not in logged
