@@ -519,10 +519,16 @@ def child(args):
     elif args.child == "fill":
         fill(args.n)
     elif args.child == "tokens":
+        from registrations.services import submissions_store
+
+        submissions_store()  # what the worker (not running in the benchmark) would have stored by now
         print(confirm_tokens(args.path))
     elif args.child == "rows":
         from registrations import counts
         from registrations.models import Declaration, Signature
+        from registrations.services import submissions_store
+
+        submissions_store()  # the load's submissions, as the worker stores them
 
         declaration = Declaration.objects.get(event__slug=SLUG)
         rows = Signature.objects.filter(declaration=declaration)
