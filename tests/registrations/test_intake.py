@@ -209,3 +209,39 @@ def test_one_that_cannot_be_stored_is_left_for_the_next_run_and_the_others_are_s
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "not stored (KeyError): left for the next run" in logged
     assert NAME not in logged
+
+
+def test_a_run_stores_what_waited_when_it_began_and_leaves_the_newer_to_the_next(client, flow, mail_server):
+    model, _form, _data, _event = flow
+    for n in range(3):
+        _post(client, flow, email=f"wave{n}@example.org")
+    second = PendingSubmission.objects.order_by("pk")[1].pk
+    assert intake.submissions_store(upto=second) == 2
+    assert list(PendingSubmission.objects.values_list("pk", flat=True)) == [second + 1]
+    assert model.objects.count() == 2
+
+
+def test_a_submission_committed_after_its_task_ran_queues_another(client, flow):
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.count()
+    intake._late(relied_on=0.0)  # the task it counted on was due before its commit
+    assert DBTaskResult.objects.count() == queued + 1
+    intake._late(relied_on=float("inf"))  # still to come: nothing more
+    assert DBTaskResult.objects.count() == queued + 1
+
+
+def test_erasing_a_forums_people_erases_its_waiting_submissions_too(client, flow):
+    from registrations.services import event_personal_data_purge
+
+    model, _form, _data, event = flow
+    _post(client, flow)
+    other = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(other)
+    make_declaration(other, review_names=False)
+    _post(client, (model, flow[1].replace(event.slug, other.slug), flow[2], other), email="other@example.org")
+    result = event_personal_data_purge(event=event)
+    assert result["waiting submissions"] == 1
+    assert list(PendingSubmission.objects.values_list("parent_id", flat=True)) == [
+        other.pk if model is MediaRegistration else other.declaration.pk
+    ]

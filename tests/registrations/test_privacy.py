@@ -75,7 +75,7 @@ def test_purge_erases_every_personal_value_and_keeps_counts(client, past_event, 
     call_command("purge_personal_data", stdout=out)
 
     assert out.getvalue().splitlines()[0] == (
-        f"{past_event.slug}: erased 2 registrations, 3 signatures, 2 mail, 2 tasks, 1 audit"
+        f"{past_event.slug}: erased 2 registrations, 3 signatures, 2 mail, 2 tasks, 1 audit, 0 waiting submissions"
     )
     dump = all_rows_text()
     for value in PERSONAL + tokens:
