@@ -5,8 +5,8 @@ The POST of the sign form and of the media form writes one row
 in its own transaction and answers: on SQLite that transaction holds the one
 write lock, so it is as short as a write can be, and every submission, new
 address or known, runs the same statement. The worker (`store_submissions`,
-queued at most once a MAIL_BATCH_SECONDS per process, like the mail's own
-task) then stores each one as `person_submit` always did (the mailbox's
+queued at most once a MAIL_BATCH_SECONDS per process, by the mail's own
+`WindowBatch`) then stores each one as `person_submit` always did (the mailbox's
 allowance, the person's row, the confirmation mail) and deletes it, then
 sends the mail now due. Where the task backend cannot defer (the immediate
 backend of development and tests), the submission is stored at once, after
@@ -19,22 +19,17 @@ is dropped, and the log says which forum, never who."""
 
 import json
 import logging
-import threading
-import time
-from datetime import UTC, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
 from events.models import Event
 from plumbing import keys
 
 from ..models import Declaration, MediaRegistration, PendingSubmission, Signature
-from .outbox import mail_send_due
-from .people import person_submit
+from .outbox import WindowBatch, mail_send_due
+from .people import person_submit, returned_row
 
 logger = logging.getLogger(__name__)
 
@@ -60,42 +55,8 @@ def store_submissions():
         store_submissions.enqueue()
 
 
-# The time (monotonic) until which a batch task this process queued, and saw
-# committed, has not yet run: a submission committed before then is stored by it.
-_batch = {"until": 0.0}
-_batch_lock = threading.Lock()
-
-
-def _deferred():
-    return settings.MAIL_BATCH_SECONDS > 0 and store_submissions.get_backend().supports_defer
-
-
-def _queue_batch():
-    """In the submission's transaction: make sure a task will store it, one
-    task a window per process (as the outbox's batch)."""
-    window = settings.MAIL_BATCH_SECONDS
-    now = time.monotonic()
-    # Some margin: this transaction commits before the batch runs (else `_late`).
-    if _batch["until"] - now > window / 2:
-        relied_on = _batch["until"]
-        transaction.on_commit(lambda: _late(relied_on))
-        return
-    until = now + window
-    store_submissions.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
-
-    def committed():
-        with _batch_lock:
-            _batch["until"] = max(_batch["until"], until)
-
-    transaction.on_commit(committed)
-
-
-def _late(relied_on):
-    """After the commit: a submission that counted on a queued task and
-    committed after that task's time (a slow commit) queues another, so it
-    never waits for cron."""
-    if time.monotonic() >= relied_on:
-        store_submissions.enqueue()
+# One task a window per process, as the outbox's.
+_batch = WindowBatch(store_submissions)
 
 
 def submission_take(*, model, parent, data, language):
@@ -112,9 +73,9 @@ def submission_take(*, model, parent, data, language):
             [model.feature, parent.pk, sealed, connection.ops.adapt_datetimefield_value(now)],
         )
         (pk,) = cursor.fetchone()
-        deferred = _deferred()
+        deferred = _batch.deferred()
         if deferred:
-            _queue_batch()
+            _batch.queue()
     if not deferred:  # no worker to wait for (development, tests): stored now, after the commit
         submissions_store(ids=[pk])
     return pk
@@ -123,21 +84,13 @@ def submission_take(*, model, parent, data, language):
 def _taken(pk):
     """Delete one pending submission and return it (None if another worker
     took it): the caller's transaction stores it or puts it back."""
-    table = connection.ops.quote_name(PendingSubmission._meta.db_table)
+    qn = connection.ops.quote_name
+    table = qn(PendingSubmission._meta.db_table)
+    columns = ", ".join(qn(field.column) for field in PendingSubmission._meta.concrete_fields)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE id = %s RETURNING feature, parent_id, sealed, received_at",  # noqa: S608
-            [pk],
-        )
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s RETURNING {columns}", [pk])  # noqa: S608
         row = cursor.fetchone()
-    if row is None:
-        return None
-    feature, parent_id, sealed, received_at = row
-    if isinstance(received_at, str):
-        received_at = parse_datetime(received_at)
-    if timezone.is_naive(received_at):  # SQLite's RETURNING: the stored UTC time, without its zone
-        received_at = received_at.replace(tzinfo=UTC)
-    return feature, parent_id, sealed, received_at
+    return None if row is None else returned_row(PendingSubmission, row)
 
 
 def _store_one(pk, parents=None):
@@ -149,7 +102,7 @@ def _store_one(pk, parents=None):
         taken = _taken(pk)
         if taken is None:
             return None
-        feature, parent_id, sealed, received_at = taken
+        feature, parent_id = taken.feature, taken.parent_id
         model = MODELS.get(feature)
         if model and (feature, parent_id) not in parents:
             parents[feature, parent_id] = PARENTS[feature].objects.filter(pk=parent_id).first()
@@ -158,13 +111,13 @@ def _store_one(pk, parents=None):
             logger.warning("a pending submission (%s) was dropped: its form's parent is gone", feature)
             return None
         forum = model.forum_of(parent)
-        text = keys.unseal(keys.forum_key_name(forum), sealed, _associated(feature, parent_id))
+        text = keys.unseal(keys.forum_key_name(forum), taken.sealed, _associated(feature, parent_id))
         if text is None:
             logger.warning("a pending submission to forum %s was dropped: it cannot be opened", forum)
             return None
         submitted = json.loads(text)
         return person_submit(
-            model=model, parent=parent, data=submitted["data"], language=submitted["language"], now=received_at
+            model=model, parent=parent, data=submitted["data"], language=submitted["language"], now=taken.received_at
         )
 
 

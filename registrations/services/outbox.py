@@ -45,30 +45,57 @@ def deliver_due_mail():
     mail_send_due()
 
 
-# The time (monotonic) until which a batch task this process queued, and saw
-# committed, has not yet run: mail committed before then is sent by it.
-_batch = {"until": 0.0}
-_batch_lock = threading.Lock()
+class WindowBatch:
+    """One task for all that a process writes in MAIL_BATCH_SECONDS (the
+    window), not one per row: queued in the transaction of the first write
+    of a window, to run when the window is up. `until` (monotonic): when the
+    task this process queued, and saw committed, runs; what commits before
+    then is handled by it. A write that counted on that task but commits
+    after its time (a slow commit) queues another at once, so it never
+    waits for cron."""
+
+    def __init__(self, task):
+        self.task = task
+        self.until = 0.0
+        self._lock = threading.Lock()
+
+    def deferred(self):
+        """True where the batch applies: a window, and a backend that can defer."""
+        return settings.MAIL_BATCH_SECONDS > 0 and self.task.get_backend().supports_defer
+
+    def queue(self):
+        """In the writer's transaction: make sure the task will run for it."""
+        window = settings.MAIL_BATCH_SECONDS
+        now = time.monotonic()
+        # Some margin: this transaction commits before the batch runs (else `late`).
+        if self.until - now > window / 2:
+            relied_on = self.until
+            transaction.on_commit(lambda: self.late(relied_on))
+            return
+        until = now + window
+        self.task.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
+
+        def committed():
+            with self._lock:
+                self.until = max(self.until, until)
+
+        transaction.on_commit(committed)
+
+    def late(self, relied_on):
+        """After the commit: the task counted on was due before it; queue another."""
+        if time.monotonic() >= relied_on:
+            self.task.enqueue()
+
+
+_batch = WindowBatch(deliver_due_mail)
 
 
 def _deliver_soon(mail):
     """Queue the delivery of a mail just written, in the caller's transaction."""
-    window = settings.MAIL_BATCH_SECONDS
-    if window <= 0 or not deliver_due_mail.get_backend().supports_defer:
+    if _batch.deferred():
+        _batch.queue()
+    else:
         deliver_mail.enqueue(mail.pk)
-        return
-    now = time.monotonic()
-    # Some margin: this transaction commits before the batch runs.
-    if _batch["until"] - now > window / 2:
-        return
-    until = now + window
-    deliver_due_mail.using(run_after=timezone.now() + timedelta(seconds=window)).enqueue()
-
-    def committed():
-        with _batch_lock:
-            _batch["until"] = max(_batch["until"], until)
-
-    transaction.on_commit(committed)
 
 
 def mail_enqueue(*, recipient=None, kind, message=None, event=None, language="", not_before=None, suppressed=False):

@@ -73,7 +73,7 @@ def _returning(model, vendor):
     return columns
 
 
-def _converted(model, row):
+def returned_row(model, row):
     """A row read back from the database (RETURNING) as the model's object."""
     values, names = [], []
     for (field, converters, col), value in zip(_returning(model, connection.vendor), row, strict=True):
@@ -130,7 +130,7 @@ def _upsert(model, statement):
     """Run the statement; returns (row, created)."""
     with connection.cursor() as cursor:
         cursor.execute(*statement)
-        person = _converted(model, cursor.fetchone())
+        person = returned_row(model, cursor.fetchone())
     return person, person.version == 1 and not person.is_confirmed
 
 

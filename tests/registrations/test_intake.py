@@ -35,7 +35,7 @@ def _as_in_production(settings):
     settings.RATE_LIMIT_SUBMIT = (1000, 600)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MAIL_BATCH_SECONDS = 1
-    intake._batch["until"] = 0.0
+    intake._batch.until = 0.0
 
 
 def _media(event):
@@ -71,7 +71,7 @@ def _worker(seconds=2):
     it would be by the time it ran)."""
     with time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False):
         call_command("db_worker", batch=True, startup_delay=False, stdout=io.StringIO(), stderr=io.StringIO())
-    intake._batch["until"] = 0.0
+    intake._batch.until = 0.0
 
 
 def test_the_post_writes_one_sealed_row_and_the_worker_stores_it_and_sends_its_mail(client, flow, mail_server):
@@ -225,9 +225,9 @@ def test_a_submission_committed_after_its_task_ran_queues_another(client, flow):
     from django_tasks_db.models import DBTaskResult
 
     queued = DBTaskResult.objects.count()
-    intake._late(relied_on=0.0)  # the task it counted on was due before its commit
+    intake._batch.late(relied_on=0.0)  # the task it counted on was due before its commit
     assert DBTaskResult.objects.count() == queued + 1
-    intake._late(relied_on=float("inf"))  # still to come: nothing more
+    intake._batch.late(relied_on=float("inf"))  # still to come: nothing more
     assert DBTaskResult.objects.count() == queued + 1
 
 

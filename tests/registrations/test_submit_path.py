@@ -126,7 +126,7 @@ def test_a_burst_queues_one_task_whose_worker_sends_every_mail(client, flow, mai
     from registrations.services import intake, outbox
 
     settings.MAIL_BATCH_SECONDS = 1
-    outbox._batch["until"] = intake._batch["until"] = 0.0
+    outbox._batch.until = intake._batch.until = 0.0
     addresses = [f"person{i}@example.org" for i in range(5)]
     for address in addresses:
         _submit(client, flow, address)
