@@ -18,12 +18,14 @@ a crowd, small enough to bound a flood from fresh circuits. A confirmation whose
 link is invalid (400) costs its sender only, never that shared allowance.
 
 The counts live in a small SQLite file that every worker process of the
-machine shares (atomic upserts, WAL, no fsync per request), or, when the
+machine shares (atomic upserts, WAL, no fsync per request, writers taking
+turns on one lock), or, when the
 default cache is Redis or Memcached (CACHE_URL), in that cache, shared by
 every host. Keys are a keyed hash of the address, never the address.
 """
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import logging
@@ -31,6 +33,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from pathlib import Path
 from time import sleep as _pause  # the module's `time` is a clock tests replace
 
@@ -73,32 +76,50 @@ def _key(scope, address, window, now):
 class FileStore:
     """Counters in one SQLite file, shared by every process that opens it.
     One statement adds to all of a request's windows and returns the counts;
-    expired windows are deleted at most once a minute per process."""
+    expired windows are deleted at most once a minute per process.
+
+    Writers take turns: one connection per process, used by one thread at a
+    time, and an exclusive lock on a file beside the counters (flock) across
+    processes, so a writer waits in a queue and is woken when its turn comes.
+    Left to SQLite, every thread would hold its own connection and a writer
+    that found the file busy would sleep and try again (1, 2, 5 … 100 ms),
+    which under a crowd made some answers wait for a second."""
 
     PRUNE_EVERY = 60
 
     def __init__(self, directory):
         self.path = Path(directory) / "ratelimit.sqlite3"
-        self._local = threading.local()
+        self._turn = threading.Lock()
         self._pruned = 0.0
+        self._opened = None  # (pid, inode, connection, lock file) of the open file
+        _opened_stores.add(self)
 
-    def _connection(self):
-        """This thread's connection to the file now at `path`. A file deleted
-        or replaced while the site runs (another inode there, or none) is
-        opened again, so every thread and process counts in the same file
-        instead of some in an unlinked one (whose writes SQLite refuses)."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None and (self._local.pid != os.getpid() or self._moved()):
-            with contextlib.suppress(sqlite3.Error):
-                connection.close()
-            connection = None
-        if connection is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                # A journal left beside a deleted file belongs to that file, not to a new one.
-                for suffix in ("-wal", "-shm"):
-                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+    def _forget(self):
+        self._turn, self._opened = threading.Lock(), None
+
+    def _open(self):
+        """This process's connection to the file now at `path`, and its lock
+        file. A file deleted or replaced while the site runs (another inode
+        there, or none) is opened again, so every process counts in the same
+        file instead of some in an unlinked one (whose writes SQLite refuses)."""
+        if self._opened is not None:
+            pid, inode, connection, lock = self._opened
+            if pid == os.getpid() and inode == _inode(self.path):
+                return connection, lock
+            self._close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # A journal left beside a deleted file belongs to that file, not to a new one.
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 (kept open with the connection)
+        try:
+            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            lock.close()
+            raise
+        self._opened = (os.getpid(), None, connection, lock)
+        with _flocked(lock):
             _wal_on(connection)
             # Counts may be lost with the machine, never corrupted; no fsync per request.
             connection.execute("PRAGMA synchronous=NORMAL")
@@ -106,35 +127,68 @@ class FileStore:
                 "CREATE TABLE IF NOT EXISTS counter "
                 "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID"
             )
-            self._local.connection, self._local.pid = connection, os.getpid()
-            self._local.inode = _inode(self.path)
-        return connection
+        self._opened = (os.getpid(), _inode(self.path), connection, lock)
+        return connection, lock
 
-    def _moved(self):
-        return _inode(self.path) != self._local.inode
+    def _close(self):
+        connection, lock = self._opened[2:]
+        self._opened = None
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()
+        lock.close()
+
+    @contextlib.contextmanager
+    def _writing(self):
+        """The connection, for this thread alone and this process alone."""
+        with self._turn:
+            try:
+                connection, lock = self._open()
+            except BaseException:
+                if self._opened is not None:
+                    self._close()
+                raise
+            with _flocked(lock):
+                yield connection
 
     def add(self, keys, now):
-        connection = self._connection()
-        if now - self._pruned > self.PRUNE_EVERY:
-            self._pruned = now
-            connection.execute("DELETE FROM counter WHERE expires < ?", (int(now),))
-        values = ", ".join(["(?, 1, ?)"] * len(keys))
-        rows = connection.execute(
-            f"INSERT INTO counter (key, n, expires) VALUES {values} "  # noqa: S608 (placeholders only)
-            "ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING key, n",
-            [value for key, expires in keys for value in (key, int(expires))],
-        ).fetchall()
+        with self._writing() as connection:
+            if now - self._pruned > self.PRUNE_EVERY:
+                self._pruned = now
+                connection.execute("DELETE FROM counter WHERE expires < ?", (int(now),))
+            values = ", ".join(["(?, 1, ?)"] * len(keys))
+            rows = connection.execute(
+                f"INSERT INTO counter (key, n, expires) VALUES {values} "  # noqa: S608 (placeholders only)
+                "ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING key, n",
+                [value for key, expires in keys for value in (key, int(expires))],
+            ).fetchall()
         counts = dict(rows)
         return [counts[key] for key, _expires in keys]
 
     def subtract(self, keys):
-        self._connection().execute(
-            f"UPDATE counter SET n = n - 1 WHERE key IN ({', '.join(['?'] * len(keys))})",  # noqa: S608 (placeholders)
-            [key for key, _expires in keys],
-        )
+        with self._writing() as connection:
+            connection.execute(
+                f"UPDATE counter SET n = n - 1 WHERE key IN ({', '.join(['?'] * len(keys))})",  # noqa: S608
+                [key for key, _expires in keys],
+            )
 
     def clear(self):
-        self._connection().execute("DELETE FROM counter")
+        with self._writing() as connection:
+            connection.execute("DELETE FROM counter")
+
+
+# A forked child opens the file again and takes turns afresh: what it inherited
+# may be held by a thread of the parent's that the child does not have.
+_opened_stores = weakref.WeakSet()
+os.register_at_fork(after_in_child=lambda: [s._forget() for s in list(_opened_stores)])
+
+
+@contextlib.contextmanager
+def _flocked(lock):
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _wal_on(connection, tries=100):

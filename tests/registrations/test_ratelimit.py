@@ -1,11 +1,13 @@
 """Rate limits stop floods, not crowds: people behind one address get through,
 a flood does not, and every worker (and, with Redis, every host) counts together."""
 
+import fcntl
 import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -179,6 +181,24 @@ def test_old_windows_are_pruned(settings):
     current.add([("rl:prune:other:60:1", later + 60)], later)
     keys = [row[0] for row in sqlite3.connect(path).execute("SELECT key FROM counter")]
     assert keys == ["rl:prune:other:60:1"]
+
+
+def test_a_writer_waits_for_its_turn_on_the_lock_beside_the_counters(settings):
+    """Every process takes the same lock before it writes the counters: while
+    another holds it, a request's count waits, and is counted when its turn comes."""
+    assert hit("turns", "192.0.2.4", limit=5, window=60)
+    path = Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3"
+    answers = []
+    with open(f"{path}.lock", "a+b") as held:  # another process's open lock file, as far as flock knows
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=lambda: answers.append(hit("turns", "192.0.2.4", limit=5, window=60)))
+        waiting.start()
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive() and answers == []
+        fcntl.flock(held, fcntl.LOCK_UN)
+    waiting.join(timeout=30)
+    assert answers == [True]
+    assert sqlite3.connect(path).execute("SELECT sum(n) FROM counter").fetchone() == (2,)
 
 
 _HITS = """
