@@ -194,7 +194,7 @@ def test_a_writer_waits_for_its_turn_on_the_lock_beside_the_counters(settings):
         waiting = threading.Thread(target=lambda: answers.append(hit("turns", "192.0.2.4", limit=5, window=60)))
         waiting.start()
         waiting.join(timeout=0.5)
-        assert waiting.is_alive() and answers == []
+        assert (waiting.is_alive(), answers) == (True, [])
         fcntl.flock(held, fcntl.LOCK_UN)
     waiting.join(timeout=30)
     assert answers == [True]
