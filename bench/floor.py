@@ -18,6 +18,10 @@ loaded one at a time and interleaved (site, floor, site, floor, ...):
    a static file (wrk -c50, Accept-Encoding: gzip, as bench/surge.py: the
    app answers from its page cache, nginx gzips on the fly); nginx measured
    before and after the app, the mean taken.
+At the end, the issue's targets, each marked met or not from this run's
+figures (the exit status is 1 when one is not): the sign POST at least 0.6 of
+the floor (the median of the rounds), its p99 under 250 ms at the offered
+rate (the worst round), the event page at least 0.3 of nginx.
 The rate limits are raised by name (as bench/signing.py does); the POSTs'
 submissions wait for the database worker (django_tasks_db), which does not
 run during the load: afterwards the worker's own pace is measured, storing
@@ -322,7 +326,48 @@ def report(kind, size, result):
         f"Sign POST / floor: median {statistics.median(ratios):.2f} (rounds {', '.join(f'{x:.2f}' for x in ratios)}); "
         f"media POST / floor: median {statistics.median(media_ratios):.2f}."
     )
-    return ratios
+    sign_p99 = max(r["sign_open"]["p99"] for r in result["rounds"])
+    return {
+        "case": f"{name}, {size:,} signatures",
+        "ratio": statistics.median(ratios),
+        "lowest": min(ratios),
+        "p99": sign_p99,
+        "event": event["rps"] / result["nginx"],
+    }
+
+
+# The issue's targets, each from this one run.
+TARGET_RATIO, TARGET_P99_MS, TARGET_EVENT = 0.6, 250, 0.3
+
+
+def targets(rate, cases):
+    """The targets, each met or not in this run: the sign POST's rate over the
+    floor's (median of the rounds; the lowest round beside it), the sign
+    POST's p99 at the offered rate (the worst round), the event page over nginx."""
+    print()
+    print("## Targets in this run")
+    print()
+    print(
+        f"| case | sign / floor ≥ {TARGET_RATIO} (median; lowest round) | p99 at {rate:.0f}/s < {TARGET_P99_MS} ms "
+        f"(worst round) | event page / nginx ≥ {TARGET_EVENT} |"
+    )
+    print("|---|---|---|---|")
+    met = True
+    for figures in cases:
+        checks = (
+            figures["ratio"] >= TARGET_RATIO,
+            figures["p99"] < TARGET_P99_MS,
+            figures["event"] >= TARGET_EVENT,
+        )
+        met = met and all(checks)
+        marks = ["met" if ok else "NOT MET" for ok in checks]
+        print(
+            f"| {figures['case']} | {figures['ratio']:.2f}; {figures['lowest']:.2f}: {marks[0]} "
+            f"| {figures['p99']:.1f} ms: {marks[1]} | {figures['event']:.2f}: {marks[2]} |"
+        )
+    print()
+    print("Every target met in this run." if met else "Not every target was met in this run.")
+    return met
 
 
 def main():
@@ -344,16 +389,16 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # nginx's workers run as an unprivileged user
         manage(django_env(f"sqlite:///{tmp}/collect.sqlite3", tmp), "collectstatic", "--noinput")
-        headers = None
+        headers, cases = None, []
         for kind in args.databases.split(","):
             for size in [int(s) for s in args.sizes.split(",")]:
                 result = one_case(kind, size, args, tmp)
                 headers = result["headers"]
-                report(kind, size, result)
+                cases.append(report(kind, size, result))
                 sys.stdout.flush()
     print()
     print("Headers the floor sends on every answer, as the site's sign POST sent them: " + ", ".join(sorted(headers)))
-    return 0
+    return 0 if targets(args.rate, cases) else 1
 
 
 if __name__ == "__main__":

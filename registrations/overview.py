@@ -1,6 +1,9 @@
 """The workspace's first page: per forum, how many registrations await review
 or were decided, how many signatures count, await name review or are hidden,
-and how much mail waits or failed, each number a link to the list it counts.
+and how much mail waits or failed, each number a link to the list it counts;
+and, while the worker has not stored them yet, how many public form
+submissions wait (with a warning when one has waited longer than a worker
+ever takes: the worker is not running).
 
 Every number comes from a few grouped queries, whatever the number of
 registrations, signatures and forums; the people counts are read through
@@ -8,16 +11,18 @@ registrations, signatures and forums; the people counts are read through
 counts are kept."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
 from . import counts
-from .models import MediaRegistration, OutgoingMail, Signature
+from .models import MediaRegistration, OutgoingMail, PendingSubmission, Signature
 
 Status = MediaRegistration.Status
 # What reviewers see of media registrations: only confirmed ones, in the order of the work.
@@ -35,6 +40,8 @@ SIGNATURE_COLUMNS = (
 )
 MAIL_COLUMNS = (("waiting", _("queued")), ("failed", _("failed")))
 MAIL_WAITING = [OutgoingMail.Status.QUEUED, OutgoingMail.Status.SENDING, OutgoingMail.Status.RETRYING]
+# A running worker stores a submission within seconds, a surge's within a minute or two.
+WORKER_LATE = timedelta(minutes=5)
 
 
 def _media_counts(event_ids):
@@ -83,6 +90,28 @@ def _mail_counts(event_ids):
     return counts
 
 
+def _waiting_submissions(declarations, events):
+    """{event_id: (n, oldest received_at)}: the public forms' submissions the
+    worker has not stored yet (registrations.services.intake)."""
+    parents = {(Signature.feature, d.pk): (Signature, d) for d in declarations}
+    parents |= {(MediaRegistration.feature, e.pk): (MediaRegistration, e) for e in events}
+    wanted = Q(feature=Signature.feature, parent_id__in=[d.pk for d in declarations])
+    wanted |= Q(feature=MediaRegistration.feature, parent_id__in=[e.pk for e in events])
+    rows = (
+        PendingSubmission.objects.filter(wanted)
+        .order_by()
+        .values_list("feature", "parent_id")
+        .annotate(n=Count("pk"), oldest=Min("received_at"))
+    )
+    waiting = {}
+    for feature, parent_id, n, oldest in rows:
+        model, parent = parents[feature, parent_id]
+        forum = model.forum_of(parent)
+        count, since = waiting.get(forum, (0, oldest))
+        waiting[forum] = (count + n, min(since, oldest))
+    return waiting
+
+
 @dataclass
 class Cell:
     label: str
@@ -101,6 +130,9 @@ class ForumRow:
     places_left: int | None = None
     waitlisted: int = 0
     promote_url: str = ""  # set when a place is free, someone waits, and the user may decide
+    waiting: int = 0  # submissions the worker has not stored yet
+    waiting_since: datetime | None = None  # when the oldest of them came
+    worker_late: bool = False  # it came longer ago than a running worker takes
 
 
 def _link(name, query, allowed):
@@ -119,6 +151,8 @@ def forum_overview(*, user):
     signatures = _signature_counts([d.pk for d in declarations.values()])
     review = _signature_review_counts([d.pk for d in declarations.values()])
     mail = _mail_counts(event_ids)
+    waiting = _waiting_submissions(list(declarations.values()), events)
+    now = timezone.now()
     rows = []
     for event in events:
         row = ForumRow(
@@ -160,5 +194,8 @@ def forum_overview(*, user):
             row.mail.append(
                 Cell(label, mail[event.pk][key], _link(outbox, {"event": event.pk, "state": key}, may_read_mail))
             )
+        if event.pk in waiting:
+            row.waiting, row.waiting_since = waiting[event.pk]
+            row.worker_late = now - row.waiting_since > WORKER_LATE
         rows.append(row)
     return rows

@@ -1,13 +1,18 @@
 """The workspace's overview: per forum, the numbers a reviewer works from,
 each a link to the list it counts, at a constant number of queries."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registrations.models import OutgoingMail, Signature
+from registrations.services import intake
 from tests.conftest import verified_client
 from tests.factories import make_accreditation, make_declaration, make_event, make_registration, make_signature
 from tests.html import soup, text
@@ -112,3 +117,41 @@ def test_editors_see_the_forums_numbers_and_their_edit_link_but_no_lists_of_peop
     assert [count for _label, count, _link in rows["Media registrations"]] == ["2", "1", "1", "1", "0"]
     assert all(link is None for cells in rows.values() for _label, _count, link in cells)
     assert page.select_one(f"#forum-{event.pk} caption a")["href"] == f"/admin/events/event/{event.pk}/change/"
+
+
+def test_submissions_the_worker_has_not_stored_show_and_warn_when_they_wait_too_long(settings):
+    """A sign and a media registration POST wait for the worker: the overview
+    counts them for their forum, warns once the oldest has waited longer than
+    a running worker takes, and forgets them once stored."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MAIL_BATCH_SECONDS = 1
+    intake._batch.until = 0.0
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    make_accreditation(event)
+    make_declaration(event)
+    other = _forum()
+    public = Client()
+    person = {"name": "Vera Waitova", "country": "LT", "mail_language": "en", "consent": "on"}
+    signed = public.post(
+        f"/en/events/{event.slug}/declaration/sign/",
+        {**person, "email": "vera.wait@example.org", "organisation": "", "visibility": "full"},
+    )
+    registered = public.post(
+        f"/en/events/{event.slug}/media/",
+        {**person, "email": "vera.press@example.org", "outlet": "Honest Radio", "role": "journalist"}
+        | {"phone": "", "work_url": "https://honest.example/vera"},
+    )
+    assert (signed.status_code, registered.status_code) == (302, 302)
+    staff = _client("Reviewers")
+
+    page = soup(staff.get("/admin/"))
+    assert _rows(page, event)["Submissions"] == [("being stored", "2", None)]
+    assert "Submissions" not in _rows(page, other)
+    assert page.select_one(f"#forum-{event.pk} .overview-waiting .overview-alert") is None
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False):
+        late = soup(staff.get("/admin/")).select_one(f"#forum-{event.pk} .overview-waiting .overview-alert")
+    assert "check that the forum-site-mail service runs" in text(late)
+
+    assert intake.submissions_store() == 2
+    assert "Submissions" not in _rows(soup(staff.get("/admin/")), event)
