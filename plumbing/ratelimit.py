@@ -320,12 +320,13 @@ def check_rate_limit_dir(app_configs=None, **kwargs):
         return []
     directory = Path(settings.RATE_LIMIT_DIR)
     existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
-    counter = directory / "ratelimit.sqlite3"
+    # The counters and the lock their writers take turns on.
+    files = (directory / "ratelimit.sqlite3", directory / "ratelimit.sqlite3.lock")
     writable = (
         existing is not None
         and existing.is_dir()
         and os.access(existing, os.W_OK | os.X_OK)
-        and (not counter.exists() or (counter.is_file() and os.access(counter, os.R_OK | os.W_OK)))
+        and all(not file.exists() or (file.is_file() and os.access(file, os.R_OK | os.W_OK)) for file in files)
     )
     if writable:
         return []

@@ -387,3 +387,8 @@ def test_the_system_check_says_where_the_counter_file_must_live(settings, tmp_pa
     settings.RATE_LIMIT_DIR = blocker / "var"
     with pytest.raises(SystemCheckError, match=r"plumbing\.E001.*RATE_LIMIT_DIR \(.*not-a-directory/var\)"):
         call_command("check")
+    # The lock its writers take turns on cannot be opened (a directory in its place): no count would be kept.
+    settings.RATE_LIMIT_DIR = tmp_path / "locked"
+    (settings.RATE_LIMIT_DIR / "ratelimit.sqlite3.lock").mkdir(parents=True)
+    with pytest.raises(SystemCheckError, match=r"plumbing\.E001.*RATE_LIMIT_DIR \(.*locked\)"):
+        call_command("check")
