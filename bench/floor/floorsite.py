@@ -79,8 +79,15 @@ class SignForm(forms.Form):
 
 
 def tables():
-    key = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
-    with connection.cursor() as cursor:
+    """The floor's two tables, made by the first worker to start. Workers start
+    together: on PostgreSQL two CREATE TABLE IF NOT EXISTS at once can both
+    go ahead and one fails (a duplicate catalogue row), so they take turns on
+    an advisory lock (on SQLite the IMMEDIATE transaction is the turn)."""
+    postgres = connection.vendor == "postgresql"
+    key = "BIGSERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SELECT pg_advisory_xact_lock(23)")
         cursor.execute(
             f"CREATE TABLE IF NOT EXISTS floor_signature (id {key}, name VARCHAR(200), country VARCHAR(2), "
             "organisation VARCHAR(200), email VARCHAR(254), visibility VARCHAR(8), mail_language VARCHAR(8), "
