@@ -83,51 +83,78 @@ class FileStore:
     processes, so a writer waits in a queue and is woken when its turn comes.
     Left to SQLite, every thread would hold its own connection and a writer
     that found the file busy would sleep and try again (1, 2, 5 … 100 ms),
-    which under a crowd made some answers wait for a second."""
+    which under a crowd made some answers wait for a second.
+
+    A request waits at most WAIT seconds for its process's turn, and SQLite
+    at most SQLITE_WAIT for a writer outside the site (an operator's shell):
+    past that, the store counts as unavailable and the request goes through."""
 
     PRUNE_EVERY = 60
+    WAIT = 2.0
+    SQLITE_WAIT = 1.0
 
     def __init__(self, directory):
         self.path = Path(directory) / "ratelimit.sqlite3"
+        self.lock_path = Path(f"{self.path}.lock")
         self._turn = threading.Lock()
         self._pruned = 0.0
-        self._opened = None  # (pid, inode, connection, lock file) of the open file
+        self._opened = None  # (pid, the two files' identities, connection, lock file)
         _opened_stores.add(self)
 
     def _forget(self):
+        """In a forked child: take turns afresh, and hold nothing the parent's
+        threads held. The inherited connection is kept, never used or closed
+        (SQLite's advice across a fork); the child's copy of the lock file is
+        closed, so it never keeps a lock alive after its parent is gone."""
+        if self._opened is not None:
+            connection, lock = self._opened[2:]
+            _inherited.append(connection)
+            lock.close()
         self._turn, self._opened = threading.Lock(), None
+
+    def _where(self):
+        return _inode(self.path), _inode(self.lock_path)
 
     def _open(self):
         """This process's connection to the file now at `path`, and its lock
         file. A file deleted or replaced while the site runs (another inode
-        there, or none) is opened again, so every process counts in the same
-        file instead of some in an unlinked one (whose writes SQLite refuses)."""
+        there, or none; the lock file's too) is opened again, so every process
+        counts in the same file, and queues on the same lock, instead of some
+        in an unlinked one (whose writes SQLite refuses). Whoever opens it
+        holds the lock meanwhile: of two processes finding it gone, one makes
+        it, and neither removes the other's journal."""
         if self._opened is not None:
-            pid, inode, connection, lock = self._opened
-            if pid == os.getpid() and inode == _inode(self.path):
+            pid, where, connection, lock = self._opened
+            if pid == os.getpid() and where == self._where():
                 return connection, lock
             self._close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            # A journal left beside a deleted file belongs to that file, not to a new one.
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        lock = open(f"{self.path}.lock", "a+b")  # noqa: SIM115 (kept open with the connection)
+        lock = open(self.lock_path, "a+b")  # noqa: SIM115 (kept open with the connection)
         try:
-            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error:
+            with _flocked(lock):
+                if not self.path.exists():
+                    # A journal left beside a deleted file belongs to that file, not to a new one.
+                    for suffix in ("-wal", "-shm"):
+                        Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                connection = sqlite3.connect(
+                    self.path, timeout=self.SQLITE_WAIT, isolation_level=None, check_same_thread=False
+                )
+                try:
+                    _wal_on(connection)
+                    # Counts may be lost with the machine, never corrupted; no fsync per request.
+                    connection.execute("PRAGMA synchronous=NORMAL")
+                    connection.execute(
+                        "CREATE TABLE IF NOT EXISTS counter "
+                        "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID"
+                    )
+                except BaseException:
+                    connection.close()
+                    raise
+                where = self._where()
+        except BaseException:
             lock.close()
             raise
-        self._opened = (os.getpid(), None, connection, lock)
-        with _flocked(lock):
-            _wal_on(connection)
-            # Counts may be lost with the machine, never corrupted; no fsync per request.
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS counter "
-                "(key TEXT PRIMARY KEY, n INTEGER NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID"
-            )
-        self._opened = (os.getpid(), _inode(self.path), connection, lock)
+        self._opened = (os.getpid(), where, connection, lock)
         return connection, lock
 
     def _close(self):
@@ -140,15 +167,14 @@ class FileStore:
     @contextlib.contextmanager
     def _writing(self):
         """The connection, for this thread alone and this process alone."""
-        with self._turn:
-            try:
-                connection, lock = self._open()
-            except BaseException:
-                if self._opened is not None:
-                    self._close()
-                raise
+        if not self._turn.acquire(timeout=self.WAIT):
+            raise TimeoutError(f"no turn to write the rate limit counters within {self.WAIT} s")
+        try:
+            connection, lock = self._open()
             with _flocked(lock):
                 yield connection
+        finally:
+            self._turn.release()
 
     def add(self, keys, now):
         with self._writing() as connection:
@@ -176,10 +202,19 @@ class FileStore:
             connection.execute("DELETE FROM counter")
 
 
-# A forked child opens the file again and takes turns afresh: what it inherited
-# may be held by a thread of the parent's that the child does not have.
+# A forked child opens the file again and takes turns afresh (FileStore._forget).
 _opened_stores = weakref.WeakSet()
-os.register_at_fork(after_in_child=lambda: [s._forget() for s in list(_opened_stores)])
+_inherited = []
+
+
+def _after_fork_in_child():
+    global _file_stores_lock  # a lock a parent's thread may have held
+    _file_stores_lock = threading.Lock()
+    for opened in list(_opened_stores):
+        opened._forget()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @contextlib.contextmanager
@@ -281,7 +316,7 @@ def _unavailable():
         logger.exception("rate limit store unavailable (the cache of CACHE_URL)")
         return
     logger.exception(
-        "rate limit store unavailable (RATE_LIMIT_DIR %s must be a directory the site may write)",
+        "rate limit store unavailable or busy (RATE_LIMIT_DIR %s must be a directory the site may write)",
         settings.RATE_LIMIT_DIR,
     )
 

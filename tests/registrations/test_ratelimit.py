@@ -201,6 +201,81 @@ def test_a_writer_waits_for_its_turn_on_the_lock_beside_the_counters(settings):
     assert sqlite3.connect(path).execute("SELECT sum(n) FROM counter").fetchone() == (2,)
 
 
+def _counted(settings, key_part):
+    path = Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3"
+    rows = sqlite3.connect(path).execute("SELECT n FROM counter WHERE key LIKE ?", (f"rl:{key_part}:%",))
+    return sum(n for (n,) in rows)
+
+
+def test_a_writer_outside_the_site_holding_the_file_delays_each_request_a_bounded_time_then_lets_it_through(
+    settings, monkeypatch
+):
+    """An operator's shell left in a write transaction: requests queue for
+    their turn, but none waits longer than the store's bounds; each goes
+    through (the store counts as unavailable), and counting resumes after."""
+    from plumbing.ratelimit import FileStore
+
+    monkeypatch.setattr(FileStore, "WAIT", 0.3)
+    monkeypatch.setattr(FileStore, "SQLITE_WAIT", 0.2)
+    assert hit("outside", "192.0.2.6", limit=1, window=60)
+    shell = sqlite3.connect(Path(settings.RATE_LIMIT_DIR) / "ratelimit.sqlite3", isolation_level=None)
+    shell.execute("BEGIN IMMEDIATE")
+    answers = []
+    crowd = [
+        threading.Thread(target=lambda: answers.append(hit("outside", "192.0.2.6", limit=1, window=60)))
+        for _ in range(6)
+    ]
+    for thread in crowd:
+        thread.start()
+    for thread in crowd:
+        thread.join(timeout=30)
+    assert [thread.is_alive() for thread in crowd] == [False] * 6
+    assert answers == [True] * 6  # over the limit of 1, but nothing could count them
+    shell.execute("ROLLBACK")
+    assert not hit("outside", "192.0.2.6", limit=1, window=60)  # counting again: the second in the window
+    assert _counted(settings, "outside") == 2  # the first and this one; none of the six
+
+
+def test_a_store_whose_lock_fails_once_lets_that_request_through_and_the_next_ones_count(settings, monkeypatch):
+    from plumbing import ratelimit
+
+    assert hit("lockfail", "192.0.2.7", limit=5, window=60)
+    real = ratelimit.fcntl.flock
+    failures = []
+
+    def flock_failing_once(lock, operation):
+        if operation == ratelimit.fcntl.LOCK_EX and not failures:
+            failures.append(operation)
+            raise OSError("no lock")
+        return real(lock, operation)
+
+    monkeypatch.setattr(ratelimit.fcntl, "flock", flock_failing_once)
+    assert hit("lockfail", "192.0.2.7", limit=5, window=60)  # let through, not counted
+    assert failures
+    assert hit("lockfail", "192.0.2.7", limit=5, window=60)  # the turn was given back
+    assert _counted(settings, "lockfail") == 2
+
+
+def test_a_child_forked_while_a_thread_writes_takes_its_own_turn_and_counts(settings):
+    """A process forked while one of its threads held the turn and the lock
+    (the child has no such thread): the child opens its own lock, waits for
+    the parent's to be released, and its request is counted, not let through."""
+    from plumbing.ratelimit import store
+
+    assert hit("fork", "192.0.2.8", limit=5, window=60)
+    with store()._writing():
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child's exit status is the assertion)
+            code = 3
+            try:
+                code = 0 if hit("fork", "192.0.2.8", limit=5, window=60) else 1
+            finally:
+                os._exit(code)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert _counted(settings, "fork") == 2
+
+
 _HITS = """
 import django
 django.setup()
