@@ -94,12 +94,17 @@ class FileStore:
     SQLITE_WAIT = 1.0
 
     def __init__(self, directory):
-        self.path = Path(directory) / "ratelimit.sqlite3"
-        self.lock_path = Path(f"{self.path}.lock")
+        self.path, self.lock_path = self.files(directory)
         self._turn = threading.Lock()
         self._pruned = 0.0
         self._opened = None  # (pid, the two files' identities, connection, lock file)
         _opened_stores.add(self)
+
+    @staticmethod
+    def files(directory):
+        """The counters' file in `directory`, and the lock their writers take turns on."""
+        path = Path(directory) / "ratelimit.sqlite3"
+        return path, Path(f"{path}.lock")
 
     def _forget(self):
         """In a forked child: take turns afresh, and hold nothing the parent's
@@ -355,13 +360,14 @@ def check_rate_limit_dir(app_configs=None, **kwargs):
         return []
     directory = Path(settings.RATE_LIMIT_DIR)
     existing = next((path for path in (directory, *directory.parents) if path.exists()), None)
-    # The counters and the lock their writers take turns on.
-    files = (directory / "ratelimit.sqlite3", directory / "ratelimit.sqlite3.lock")
     writable = (
         existing is not None
         and existing.is_dir()
         and os.access(existing, os.W_OK | os.X_OK)
-        and all(not file.exists() or (file.is_file() and os.access(file, os.R_OK | os.W_OK)) for file in files)
+        and all(
+            not file.exists() or (file.is_file() and os.access(file, os.R_OK | os.W_OK))
+            for file in FileStore.files(directory)
+        )
     )
     if writable:
         return []

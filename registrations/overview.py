@@ -90,26 +90,16 @@ def _mail_counts(event_ids):
     return counts
 
 
-def _waiting_submissions(declarations, events):
+def _waiting_submissions(event_ids):
     """{event_id: (n, oldest received_at)}: the public forms' submissions the
     worker has not stored yet (registrations.services.intake)."""
-    parents = {(Signature.feature, d.pk): (Signature, d) for d in declarations}
-    parents |= {(MediaRegistration.feature, e.pk): (MediaRegistration, e) for e in events}
-    wanted = Q(feature=Signature.feature, parent_id__in=[d.pk for d in declarations])
-    wanted |= Q(feature=MediaRegistration.feature, parent_id__in=[e.pk for e in events])
     rows = (
-        PendingSubmission.objects.filter(wanted)
+        PendingSubmission.objects.of_forums(event_ids)
         .order_by()
-        .values_list("feature", "parent_id")
+        .values_list("forum")
         .annotate(n=Count("pk"), oldest=Min("received_at"))
     )
-    waiting = {}
-    for feature, parent_id, n, oldest in rows:
-        model, parent = parents[feature, parent_id]
-        forum = model.forum_of(parent)
-        count, since = waiting.get(forum, (0, oldest))
-        waiting[forum] = (count + n, min(since, oldest))
-    return waiting
+    return {forum: (n, oldest) for forum, n, oldest in rows}
 
 
 @dataclass
@@ -151,7 +141,7 @@ def forum_overview(*, user):
     signatures = _signature_counts([d.pk for d in declarations.values()])
     review = _signature_review_counts([d.pk for d in declarations.values()])
     mail = _mail_counts(event_ids)
-    waiting = _waiting_submissions(list(declarations.values()), events)
+    waiting = _waiting_submissions(event_ids)
     now = timezone.now()
     rows = []
     for event in events:

@@ -61,13 +61,6 @@ def _of_event(model, event):
     return model.objects.filter(**{model.event_path: event})
 
 
-def _waiting_of_event(event):
-    """The event's submissions still waiting for the worker (services.intake)."""
-    declarations = Declaration.objects.filter(event=event).values_list("pk", flat=True)
-    media = Q(feature=MediaRegistration.feature, parent_id=event.pk)
-    return PendingSubmission.objects.filter(media | Q(feature=Signature.feature, parent_id__in=declarations))
-
-
 @transaction.atomic
 def event_personal_data_purge(*, event):
     """Erase every personal field of an event's registrations and signatures
@@ -96,7 +89,7 @@ def event_personal_data_purge(*, event):
         "mail": len(mail_ids),
         "tasks": mail_tasks_delete(mail_ids=mail_ids),
         "audit": AuditEntry.objects.filter(event=event).delete()[0],
-        "waiting submissions": _waiting_of_event(event).delete()[0],
+        "waiting submissions": PendingSubmission.objects.of_forums([event.pk]).delete()[0],
     }
     keys.destroy(keys.forum_key_name(event.pk))
     logger.info("event %s: personal data erased %s", event.pk, result)
